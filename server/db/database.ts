@@ -1,0 +1,80 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Sequelize, type Options } from 'sequelize';
+import type { Logger } from '../lib/logger.js';
+
+export type Dialect = 'sqlite' | 'mysql';
+
+export interface Database {
+  sequelize: Sequelize;
+  dialect: Dialect;
+  /** True when the server answers a trivial query. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  url: string;
+  poolMax?: number;
+  logger?: Logger;
+}
+
+/**
+ * SQLite is the zero-set-up default; MariaDB/MySQL (mysql:// or mariadb://) is the production path.
+ * Both go through the same models and migrations, and the storage battery runs on both (tests/db).
+ */
+export function createDatabase({ url, poolMax = 10, logger }: DatabaseOptions): Database {
+  const logging: Options['logging'] = logger ? (sql: string) => logger.trace({ sql }, 'sql') : false;
+  let sequelize: Sequelize;
+  let dialect: Dialect;
+  if (url.startsWith('sqlite:')) {
+    dialect = 'sqlite';
+    const storage = url.slice('sqlite:'.length) || ':memory:';
+    if (storage !== ':memory:') mkdirSync(dirname(storage), { recursive: true });
+    sequelize = new Sequelize({
+      dialect: 'sqlite',
+      storage,
+      logging,
+      // One connection: SQLite serialises writers anyway, and a single handle keeps :memory: databases whole.
+      pool: { max: 1, min: 1, idle: 60_000 },
+      retry: { max: 5, match: [/SQLITE_BUSY/] },
+    });
+  } else {
+    dialect = 'mysql';
+    const u = new URL(url.replace(/^mariadb:/, 'mysql:'));
+    sequelize = new Sequelize(decodeURIComponent(u.pathname.slice(1)), decodeURIComponent(u.username), decodeURIComponent(u.password), {
+      dialect: 'mysql',
+      host: u.hostname,
+      port: Number(u.port || 3306),
+      logging,
+      pool: { max: poolMax, min: 0, idle: 10_000, acquire: 30_000 },
+      dialectOptions: { charset: 'utf8mb4', supportBigNumbers: true, bigNumberStrings: true, decimalNumbers: false },
+      define: { charset: 'utf8mb4', collate: 'utf8mb4_unicode_ci' },
+      timezone: '+00:00',
+    });
+  }
+  return {
+    sequelize,
+    dialect,
+    async ping() {
+      try {
+        await sequelize.query('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await sequelize.close();
+    },
+  };
+}
+
+/** SQLite pragmas that make the embedded default safe for a small production: WAL, FK checks, busy wait. */
+export async function tuneSqlite(db: Database): Promise<void> {
+  if (db.dialect !== 'sqlite') return;
+  await db.sequelize.query('PRAGMA journal_mode = WAL');
+  await db.sequelize.query('PRAGMA foreign_keys = ON');
+  await db.sequelize.query('PRAGMA busy_timeout = 5000');
+  await db.sequelize.query('PRAGMA synchronous = NORMAL');
+}

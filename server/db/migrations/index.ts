@@ -1,0 +1,8 @@
+import type { Migration } from '../migrate.js';
+import { portals } from './20261123-0001-portals.js';
+
+/**
+ * Every migration, in the order it runs. Names start with a date and a sequence number so parallel work merges
+ * cleanly; a migration, once on main, is never edited — add a new one.
+ */
+export const migrations: Migration[] = [portals];

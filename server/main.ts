@@ -1,0 +1,39 @@
+import { ConfigError, loadConfig } from './config.js';
+import { createApp } from './app.js';
+import { closeContext, createContext } from './context.js';
+import { listen } from './http/serve.js';
+
+/**
+ * Production entry point: `node --import tsx server/main.ts` (npm start adds the sandbox portal, see scripts/start.mjs
+ * and sandbox/). Exits non-zero with a readable message on bad configuration.
+ */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const ctx = await createContext(config);
+  const app = createApp(ctx);
+  const running = await listen(app, config.host, config.port, ctx.logger);
+  ctx.logger.info({ url: running.url, version: config.version, mode: config.mode }, 'DealerHub is listening');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    ctx.logger.info({ signal }, 'shutting down');
+    await running.close(config.shutdownGraceMs);
+    await closeContext(ctx);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+void main();

@@ -1,0 +1,1 @@
+export { createAuditRepository, type AuditRepository, type AuditEntry, type AuditRecord } from './audit.repository.js';
