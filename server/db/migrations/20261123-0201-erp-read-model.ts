@@ -201,6 +201,7 @@ export const erpReadModel: Migration = {
       order_external_id: { type: DataTypes.STRING(64).BINARY, allowNull: true },
       posted: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       has_file: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+      is_stub: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       row_hash: rowHashes(),
       ...stampSet(),
     });
@@ -218,8 +219,9 @@ export const erpReadModel: Migration = {
       raw_status: { type: DataTypes.STRING(200), allowNull: false },
       posted: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       total: { type: decimal(d, 18, 2), allowNull: true },
-      lines: { type: longText, allowNull: true },
+      line_items: { type: longText, allowNull: true },
       erp_updated_at: { type: DataTypes.STRING(32), allowNull: true },
+      is_stub: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       row_hash: rowHashes(),
       ...stampSet(),
     });
