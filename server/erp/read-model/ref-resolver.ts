@@ -1,0 +1,108 @@
+import type { Transaction } from 'sequelize';
+import type { Database } from '../../db/database.js';
+import { selectRows, toId } from '../../jobs/sql.js';
+import { upsertRows } from './bulk-upsert.js';
+import type { SqlValue } from './sql-literal.js';
+
+export interface RefState {
+  id: number;
+  hash: string | null;
+  stub: boolean;
+}
+
+/** Asking for more unknown references than this loads the portal's whole map in one scan instead of IN-lists. */
+const PRELOAD_THRESHOLD = 2_000;
+
+/**
+ * ERP reference (erp_id) → our surrogate id for one table and portal, cached for an ingest session. Big ingests load
+ * the whole map once; small inbound batches look up only what they need. References nobody has sent yet get a stub
+ * row (is_stub = 1), so a price or stock row is never dropped because its product arrives later; the product's own
+ * sync fills the stub in.
+ */
+export class RefResolver {
+  private readonly refs = new Map<string, RefState>();
+  private complete = false;
+
+  constructor(
+    private readonly db: Database,
+    readonly table: string,
+    private readonly portalId: number,
+    /** Columns and values of a stub row besides portal_id, erp_id and the timestamps. */
+    private readonly stub: { columns: string[]; values: (erpId: string) => SqlValue[] },
+  ) {}
+
+  get(erpId: string): RefState | undefined {
+    return this.refs.get(erpId);
+  }
+
+  set(erpId: string, state: RefState): void {
+    this.refs.set(erpId, state);
+  }
+
+  get size(): number {
+    return this.refs.size;
+  }
+
+  async preloadAll(transaction?: Transaction | null): Promise<void> {
+    if (this.complete) return;
+    const rows = await selectRows<Record<string, unknown>>(
+      this.db,
+      `SELECT id, erp_id, row_hash, is_stub FROM ${this.table} WHERE portal_id = :portalId`,
+      { portalId: this.portalId },
+      transaction,
+    );
+    for (const r of rows) this.refs.set(String(r.erp_id), { id: toId(r.id), hash: (r.row_hash as string | null) ?? null, stub: Boolean(Number(r.is_stub)) });
+    this.complete = true;
+  }
+
+  /** Makes sure every given reference that exists in the table is in the cache. */
+  async load(erpIds: Iterable<string>, transaction?: Transaction | null): Promise<void> {
+    if (this.complete) return;
+    const unknown = [...new Set(erpIds)].filter((id) => !this.refs.has(id));
+    if (!unknown.length) return;
+    if (unknown.length > PRELOAD_THRESHOLD) return this.preloadAll(transaction);
+    for (let i = 0; i < unknown.length; i += 500) {
+      const rows = await selectRows<Record<string, unknown>>(
+        this.db,
+        `SELECT id, erp_id, row_hash, is_stub FROM ${this.table} WHERE portal_id = :portalId AND erp_id IN (:ids)`,
+        { portalId: this.portalId, ids: unknown.slice(i, i + 500) },
+        transaction,
+      );
+      for (const r of rows) this.refs.set(String(r.erp_id), { id: toId(r.id), hash: (r.row_hash as string | null) ?? null, stub: Boolean(Number(r.is_stub)) });
+    }
+  }
+
+  /** Ids for every reference, creating stub rows for the ones the table does not have yet. Returns how many stubs. */
+  async ensure(erpIds: Iterable<string>, now: Date, transaction?: Transaction | null): Promise<number> {
+    const wanted = [...new Set(erpIds)];
+    await this.load(wanted, transaction);
+    const missing = wanted.filter((id) => !this.refs.has(id));
+    if (!missing.length) return 0;
+    await upsertRows(
+      this.db,
+      { table: this.table, columns: ['portal_id', 'erp_id', 'is_stub', ...this.stub.columns, 'synced_at', 'created_at', 'updated_at'], key: ['portal_id', 'erp_id'], update: [] },
+      missing.map((erpId) => [this.portalId, erpId, true, ...this.stub.values(erpId), now, now, now]),
+      { transaction },
+    );
+    await this.readIds(missing, transaction);
+    return missing.length;
+  }
+
+  /** Reads ids of rows just written (their hash comes back as stored). */
+  async readIds(erpIds: string[], transaction?: Transaction | null): Promise<void> {
+    for (let i = 0; i < erpIds.length; i += 1_000) {
+      const rows = await selectRows<Record<string, unknown>>(
+        this.db,
+        `SELECT id, erp_id, row_hash, is_stub FROM ${this.table} WHERE portal_id = :portalId AND erp_id IN (:ids)`,
+        { portalId: this.portalId, ids: erpIds.slice(i, i + 1_000) },
+        transaction,
+      );
+      for (const r of rows) this.refs.set(String(r.erp_id), { id: toId(r.id), hash: (r.row_hash as string | null) ?? null, stub: Boolean(Number(r.is_stub)) });
+    }
+  }
+
+  /** Every cached reference (after preloadAll: the whole table for the portal). */
+  entries(): IterableIterator<[string, RefState]> {
+    return this.refs.entries();
+  }
+}
