@@ -32,7 +32,9 @@ export function renderItem(rt: PortalRuntime, model: ItemTypeModel, item: SItem,
   const out: Record<string, unknown> = {};
   for (const field of fields) {
     if (field.hiddenInFields && field.name === 'fm' && !all) continue;
+    // The item id is always selected: list paging by id cursor relies on it (list-methods-pecularities.md).
     const picked =
+      field.name === 'id' ||
       (all && field.source === 'std') ||
       (wantsUf && field.source === 'uf') ||
       explicit.has(field.name) ||
