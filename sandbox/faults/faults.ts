@@ -29,6 +29,8 @@ export class FaultController {
   private readonly costs = new Map<string, number>();
   tokenLifetimeSec = 3600;
   rateLimitEnabled = true;
+  /** Tariff restrictions the cloud applies to smart processes (CREATE_/UPDATE_DYNAMIC_*_RESTRICTED). */
+  planRestrictions = { createDynamicType: false, createDynamicItem: false, updateDynamicItem: false };
 
   constructor(
     private readonly deps: {
@@ -100,6 +102,11 @@ export class FaultController {
     this.slows.push({ delayMs, method: opts.method?.toLowerCase() ?? null, remaining: opts.calls ?? null });
   }
 
+  /** Simulates a plan that forbids creating smart processes or creating/changing their items. */
+  restrictPlan(restrictions: Partial<FaultController['planRestrictions']>): void {
+    Object.assign(this.planRestrictions, restrictions);
+  }
+
   /** The next `n` event/robot deliveries are silently dropped (the portal does not retry: api-reference/events). */
   dropEvents(n: number): void {
     this.dropNext += n;
@@ -112,6 +119,7 @@ export class FaultController {
     this.slows = [];
     this.dropNext = 0;
     this.costs.clear();
+    this.planRestrictions = { createDynamicType: false, createDynamicItem: false, updateDynamicItem: false };
     this.tokenLifetimeSec = 3600;
     this.rateLimitEnabled = true;
     this.deps.bucket.burst = this.deps.defaults.burst;
