@@ -68,6 +68,9 @@ export interface SandboxPortal {
   faults: FaultController;
   automation: AutomationEngine;
   registry: MethodRegistry;
+  /** Internals for the portal page layer (sandbox/ui): the runtime every handler sees and the app lifecycle. */
+  runtime: PortalRuntime;
+  apps: AppLifecycle;
   registerApp(input: RegisterAppInput): SApp;
   install(opts?: { userId?: number; clientId?: string; https?: boolean; lang?: string }): Promise<InstallResult>;
   markInstallFinished(clientId?: string): void;
@@ -219,6 +222,8 @@ export async function startSandboxPortal(opts: SandboxPortalOptions = {}): Promi
     faults,
     automation,
     registry,
+    runtime: rt,
+    apps,
     registerApp: (input) => apps.register(input),
     install: (o) => apps.install(o),
     markInstallFinished: (clientId) => apps.markInstallFinished(clientId),

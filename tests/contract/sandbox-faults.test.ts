@@ -83,6 +83,16 @@ describe('portal.faults', () => {
     expect(res.status).toBe(200);
   });
 
+  it('when HTTPS is required, then the HTTP face answers 400 INVALID_REQUEST "Https required."', async () => {
+    portal.faults.requireHttps(true);
+    expect(await raw('profile')).toEqual({ status: 400, body: { error: 'INVALID_REQUEST', error_description: 'Https required.' } });
+  });
+
+  it('when the plan restricts smart processes, then creating them answers CREATE_DYNAMIC_TYPE_RESTRICTED', async () => {
+    portal.faults.restrictPlan({ createDynamicType: true });
+    expect((await raw('crm.type.add', { fields: { title: 'x' } })).body.error).toBe('CREATE_DYNAMIC_TYPE_RESTRICTED');
+  });
+
   it('when reset, then every switch is back to normal', async () => {
     portal.faults.rateLimitStorm({ calls: 10 });
     portal.faults.failNext(10);

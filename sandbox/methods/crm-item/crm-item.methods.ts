@@ -47,7 +47,7 @@ const add: MethodDef = {
     }
     const item = addItem(writeContext(call, model), requireFields(call));
     emitChange(call, model, 'add', item.id);
-    if (model.kind === 'dynamic' && item.fields.stageId) call.rt.automation.stageEntered(item, null);
+    if (item.fields.stageId) call.rt.automation.stageEntered(item, null);
     return { item: renderItem(call.rt, model, item, { original: original(call) }) };
   },
 };
@@ -65,7 +65,7 @@ const update: MethodDef = {
     }
     const outcome = updateItem(writeContext(call, model), item, requireFields(call));
     if (outcome.changed) emitChange(call, model, 'update', item.id);
-    if (outcome.stageChanged && model.kind === 'dynamic') call.rt.automation.stageEntered(item, outcome.previousStageId);
+    if (outcome.stageChanged) call.rt.automation.stageEntered(item, outcome.previousStageId);
     return { item: renderItem(call.rt, model, item, { original: original(call) }) };
   },
 };
