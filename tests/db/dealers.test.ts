@@ -28,6 +28,8 @@ describe.each(STORAGE_BACKENDS)('dealers repository on $name', ({ create }) => {
     await repo.upsertFromItem(dealer(1, 7));
     const d = await repo.upsertFromItem(dealer(1, 7, { creditLimit: '1234567.89', title: 'ООО Альфа' }));
     expect(d).toMatchObject({ b24ItemId: 7, title: 'ООО Альфа', creditLimit: '1234567.89', blockOverLimit: true });
+    expect((await repo.upsertFromItem(dealer(1, 8, { creditLimit: '500000.00' }))).creditLimit).toBe('500000.00');
+    await repo.removeByItemId(1, 8);
     expect((await repo.list(1)).total).toBe(1);
   });
 

@@ -1,5 +1,5 @@
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
-import type { DecimalString } from '../../lib/decimal.js';
+import { toDecimal, type DecimalString } from '../../lib/decimal.js';
 import type { Dealer, DealerLegalEntity, DealerStage, DealerUpsert, DealerUser, DealerUserRole } from './dealer.types.js';
 
 type Row = Record<string, unknown>;
@@ -12,7 +12,7 @@ const json = <T>(v: unknown, fallback: T): T => {
 };
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const bool = (v: unknown) => v === true || v === 1 || v === '1';
-const money = (v: unknown): DecimalString | null => (v === null || v === undefined ? null : (String(v) as DecimalString));
+const money = (v: unknown): DecimalString | null => (v === null || v === undefined ? null : toDecimal(v as string, 2));
 
 function toDealer(r: Row): Dealer {
   return {
