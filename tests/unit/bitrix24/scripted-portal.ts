@@ -36,7 +36,7 @@ export async function startScriptedPortal(answer: (req: ScriptedRequest, n: numb
     req.on('end', async () => {
       const path = (req.url ?? '').split('?')[0]!;
       const method = path.replace(/^\/rest\//, '').replace(/\.json$/, '');
-      let body: Record<string, unknown> = {};
+      let body: Record<string, unknown>;
       try {
         body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
       } catch {
