@@ -9,3 +9,4 @@ export { isIdempotentMethod } from './method-safety.js';
 export { DEFAULT_RETRY, type RetryPolicy } from './create-b24-client.js';
 export { refreshOAuthToken, OAuthServerError, tokenUrl, ZOAuthTokenResponse, type TOAuthTokenResponse } from './oauth-server.js';
 export { isAllowedPortalDomain, isTrustedOAuthServer } from './portal-domains.js';
+export { createB24Clients, type B24Clients } from './create-b24-clients.js';

@@ -195,6 +195,8 @@ export function createPortalTokenSource(deps: PortalTokenDeps): PortalTokenSourc
       return refreshCount;
     },
     async current() {
+      // While a refresh is running, the old token is known to be refused: wait for the new one instead of wasting a hit.
+      if (inflight) return inflight;
       // An expired pair is re-read (another instance may hold a newer one), never refreshed here: refresh is for 401s.
       const now = Date.now();
       if (!cached || (cached.expiresAt.getTime() <= now && now - loadedAt > 5_000)) {
@@ -208,6 +210,11 @@ export function createPortalTokenSource(deps: PortalTokenDeps): PortalTokenSourc
       if (!inflight) {
         inflight = refreshGuarded(failed)
           .then((auth) => (cached = auth))
+          .catch((err: unknown) => {
+            // A tenant that needs reinstalling must fail fast on every later call, not retry with a refused token.
+            if (err instanceof B24Error && err.kind === 'reinstall_required') cached = null;
+            throw err;
+          })
           .finally(() => {
             inflight = null;
           });

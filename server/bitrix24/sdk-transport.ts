@@ -102,7 +102,13 @@ function installInterceptors(client: AxiosInstance, opts: TransportOptions & { l
     if (config.b24.params !== undefined) config.data = config.b24.params;
     await opts.limiter.acquire(opts.limiterKey, 1);
     if (opts.tokens && isPlainObject(config.data) && 'auth' in config.data) {
-      const auth = await opts.tokens.current();
+      let auth: PortalAuth;
+      try {
+        auth = await opts.tokens.current();
+      } catch (err) {
+        if (ctx && err instanceof B24Error) ctx.fatal = err;
+        throw err;
+      }
       config.data = { ...config.data, auth: auth.accessToken };
       config.b24.token = auth.accessToken;
     }
@@ -225,10 +231,14 @@ function batchOf(calls: Record<string, B24Call> | B24Call[]) {
     : Object.fromEntries(Object.entries(calls).map(([k, c]) => [k, { method: c.method, params: c.params ?? {} }]));
 }
 
-function makeTransport(getHttp: () => Promise<TypeHttp>, limiterKey: string, identity: string, tokens?: PortalTokenSource): B24Transport {
+function makeTransport(getHttp: () => Promise<TypeHttp>, keys: () => { limiterKey: string; identity: string }, tokens?: PortalTokenSource): B24Transport {
   return {
-    limiterKey,
-    identity,
+    get limiterKey() {
+      return keys().limiterKey;
+    },
+    get identity() {
+      return keys().identity;
+    },
     tokens,
     async send(method, params) {
       const http = await getHttp();
@@ -305,11 +315,7 @@ export function createOAuthTransport(tokens: PortalTokenSource, options: Transpo
     return building;
   }
 
-  const transport = makeTransport(getHttp, '', '', tokens);
-  return Object.defineProperties(transport, {
-    limiterKey: { get: () => memberId, enumerable: true },
-    identity: { get: () => `app:${memberId}`, enumerable: true },
-  });
+  return makeTransport(getHttp, () => ({ limiterKey: memberId, identity: `app:${memberId}` }), tokens);
 }
 
 /**
@@ -323,5 +329,6 @@ export function createHookTransport(webhookUrl: string, options: TransportOption
   const limiterKey = options.limiterKey ?? url.host;
   const userId = url.pathname.split('/').filter(Boolean).at(-2) ?? '0';
   installInterceptors(http.ajaxClient, { ...options, limiterKey });
-  return makeTransport(async () => http, limiterKey, `hook:${url.host}:${userId}`);
+  const keys = { limiterKey, identity: `hook:${url.host}:${userId}` };
+  return makeTransport(async () => http, () => keys);
 }
