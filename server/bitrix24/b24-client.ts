@@ -59,10 +59,11 @@ export interface CallManyOptions<T = unknown> {
   /** Batches in flight at once (the limiter still paces them). Default 4. */
   concurrency?: number;
   /**
-   * For writes that are not idempotent: when a batch's answer is lost, each of its calls is looked up here (e.g. by an
-   * external-id field) and only calls that return null are sent again. Without it such calls end as `ambiguous`.
+   * For writes that are not idempotent: when a batch's answer is lost, its calls are looked up here in one go (e.g. one
+   * list request filtered by their external ids) and only those answered with null are sent again. The answer is
+   * positional: one entry per item. Without a lookup such calls end as `ambiguous`.
    */
-  lookup?: (call: B24Call, index: number) => Promise<T | null>;
+  lookup?: (items: Array<{ call: B24Call; index: number }>) => Promise<Array<T | null | undefined>>;
   /** Rounds of resubmission for calls that were refused or not found by the lookup. Default 5. */
   maxRounds?: number;
 }

@@ -160,58 +160,67 @@ export function createB24ClientCore(deps: ClientCoreDeps): B24Client {
     const maxRounds = Math.max(1, options.maxRounds ?? 5);
     let pending = calls.map((_, i) => i);
 
+    const asAmbiguous = (index: number, cause: B24Error) => {
+      const call = calls[index]!;
+      return new B24Error({ code: cause.code, kind: 'ambiguous', method: call.method, description: cause.description, httpStatus: cause.httpStatus, portalId, params: call.params, cause });
+    };
+
+    /** Decides what happens to calls that failed in one batch; ambiguous writes are looked up together. */
+    const settle = async (failed: Array<[number, B24Error]>, retryLater: number[], lastRound: boolean) => {
+      const unknown: Array<[number, B24Error]> = [];
+      for (const [index, error] of failed) {
+        const call = calls[index]!;
+        if (error.kind === 'ambiguous' && isIdempotentMethod(call.method, call.params) && !lastRound) {
+          retryLater.push(index); // ambiguous because of other calls of its batch; this one may simply be sent again
+        } else if (error.kind === 'ambiguous') {
+          unknown.push([index, error]);
+        } else if (error.isRetryable && !lastRound) {
+          retryLater.push(index);
+        } else {
+          outcomes[index] = { ok: false, error };
+        }
+      }
+      if (unknown.length === 0) return;
+      if (!options.lookup) {
+        for (const [index, error] of unknown) outcomes[index] = { ok: false, error: asAmbiguous(index, error) };
+        return;
+      }
+      // Look before resending: each of these may have been applied although the answer was lost.
+      const found = await options.lookup(unknown.map(([index]) => ({ call: calls[index]!, index })));
+      unknown.forEach(([index, error], k) => {
+        const hit = found[k];
+        if (hit !== null && hit !== undefined) outcomes[index] = { ok: true, result: hit, recovered: true };
+        else if (!lastRound) retryLater.push(index);
+        else outcomes[index] = { ok: false, error: asAmbiguous(index, error) };
+      });
+    };
+
     for (let round = 1; pending.length > 0 && round <= maxRounds; round++) {
-      const again: number[] = [];
+      const lastRound = round === maxRounds;
+      const retryLater: number[] = [];
       const chunks = packIndexes(pending.length).map((chunk) => chunk.map((k) => pending[k]!));
       let next = 0;
       const worker = async () => {
         while (next < chunks.length) {
           const chunk = chunks[next++]!;
-          await runChunk(chunk, again);
-        }
-      };
-      const runChunk = async (chunk: number[], retryLater: number[]) => {
-        let result: B24BatchResult<T>;
-        try {
-          result = await batch<T>(chunk.map((i) => calls[i]!));
-        } catch (err) {
-          const error = err instanceof B24Error ? err : new B24Error({ code: 'CLIENT_ERROR', kind: 'invalid_request', method: 'batch', cause: err });
-          await settleFailed(chunk, error, retryLater, round);
-          return;
-        }
-        const failed: Array<[number, B24Error]> = [];
-        result.items.forEach((item, k) => {
-          const index = chunk[k]!;
-          if (item.ok) outcomes[index] = { ok: true, result: item.result as T, total: item.total, next: item.next };
-          else failed.push([index, item.error!]);
-        });
-        for (const [index, error] of failed) await settleFailed([index], error, retryLater, round);
-      };
-      const settleFailed = async (indexes: number[], error: B24Error, retryLater: number[], r: number) => {
-        for (const index of indexes) {
-          const call = calls[index]!;
-          if (error.kind === 'ambiguous' && isIdempotentMethod(call.method, call.params) && r < maxRounds) {
-            // The batch was ambiguous because of other calls in it; this one may simply be sent again.
-            retryLater.push(index);
-          } else if (error.kind === 'ambiguous') {
-            const ambiguous = new B24Error({ code: error.code, kind: 'ambiguous', method: call.method, description: error.description, httpStatus: error.httpStatus, portalId, params: call.params, cause: error });
-            if (!options.lookup) {
-              outcomes[index] = { ok: false, error: ambiguous };
-              continue;
-            }
-            const found = await options.lookup(call, index);
-            if (found !== null && found !== undefined) outcomes[index] = { ok: true, result: found, recovered: true };
-            else if (r < maxRounds) retryLater.push(index);
-            else outcomes[index] = { ok: false, error: ambiguous };
-          } else if (error.isRetryable && r < maxRounds) {
-            retryLater.push(index);
-          } else {
-            outcomes[index] = { ok: false, error };
+          let result: B24BatchResult<T>;
+          try {
+            result = await batch<T>(chunk.map((i) => calls[i]!));
+          } catch (err) {
+            const error = err instanceof B24Error ? err : new B24Error({ code: 'CLIENT_ERROR', kind: 'invalid_request', method: 'batch', cause: err });
+            await settle(chunk.map((i) => [i, error]), retryLater, lastRound);
+            continue;
           }
+          const failed: Array<[number, B24Error]> = [];
+          result.items.forEach((item, k) => {
+            if (item.ok) outcomes[chunk[k]!] = { ok: true, result: item.result as T, total: item.total, next: item.next };
+            else failed.push([chunk[k]!, item.error!]);
+          });
+          await settle(failed, retryLater, lastRound);
         }
       };
       await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
-      pending = again.sort((a, b) => a - b);
+      pending = retryLater.sort((a, b) => a - b);
     }
     return outcomes.map((o, i) => o ?? { ok: false, error: new B24Error({ code: 'NOT_SENT', kind: 'skipped', method: calls[i]!.method, portalId }) });
   }

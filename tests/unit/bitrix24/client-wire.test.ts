@@ -149,3 +149,83 @@ describe('what goes out and what is logged', () => {
     expect(t!.logs.text).not.toContain('refresh-token-1');
   });
 });
+
+/** Parses the SDK's batch rows ("method?a=1&fields%5BxmlId%5D=X") the way the portal's parse_str does (flat keys). */
+function batchRows(body: Record<string, unknown>): Array<{ key: string; method: string; query: URLSearchParams }> {
+  const cmd = body.cmd as string[] | Record<string, string>;
+  const entries = Array.isArray(cmd) ? cmd.map((row, i) => [String(i), row] as const) : Object.entries(cmd);
+  return entries.map(([key, row]) => {
+    const [method, qs = ''] = row.split('?');
+    return { key, method: method!, query: new URLSearchParams(qs) };
+  });
+}
+
+describe('callMany', () => {
+  it('when 120 calls are made, then they go in 3 batches, come back in order, and a failing call is reported alone', async () => {
+    const client = await clientFor((r) => {
+      const rows = batchRows(r.body);
+      const result: Record<string, unknown> = {};
+      const errors: Record<string, unknown> = {};
+      for (const row of rows) {
+        const n = Number(row.query.get('n'));
+        if (n === 77) errors[row.key] = { error: 'INVALID_ARG_VALUE', error_description: 'n 77 is not allowed' };
+        else result[row.key] = { echo: n };
+      }
+      return ok({ result, result_error: errors, result_total: [], result_next: [], result_time: [] });
+    });
+    const out = await client.callMany(Array.from({ length: 120 }, (_, n) => ({ method: 'crm.item.update', params: { n } })));
+    expect(portal!.requests.map((r) => batchRows(r.body).length).sort((a, b) => b - a)).toEqual([50, 50, 20]);
+    expect(out).toHaveLength(120);
+    out.forEach((o, n) => {
+      if (n === 77) expect(o).toMatchObject({ ok: false, error: { code: 'INVALID_ARG_VALUE', kind: 'invalid_request' } });
+      else expect(o).toEqual({ ok: true, result: { echo: n } });
+    });
+  });
+
+  it('when a batch of creates is answered 500 after half of it was applied, then one lookup finds that half and only the rest is resent', async () => {
+    const created: string[] = [];
+    let batchNo = 0;
+    const client = await clientFor((r) => {
+      if (r.method === 'batch') {
+        batchNo += 1;
+        const rows = batchRows(r.body);
+        const result: Record<string, unknown> = {};
+        rows.forEach((row, i) => {
+          if (batchNo === 1 && i >= rows.length / 2) return; // the portal failed midway through the first batch
+          const xmlId = row.query.get('fields[xmlId]')!;
+          created.push(xmlId);
+          result[row.key] = { item: { id: created.length, xmlId } };
+        });
+        if (batchNo === 1) return err(500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+        return ok({ result, result_error: [], result_total: [], result_next: [], result_time: [] });
+      }
+      return ok(true);
+    });
+    const calls = Array.from({ length: 10 }, (_, i) => ({ method: 'crm.item.add', params: { entityTypeId: 1030, fields: { xmlId: `X-${i}` } } }));
+    const lookups: number[][] = [];
+    const out = await client.callMany<{ item: { id: number; xmlId: string } }>(calls, {
+      lookup: async (items) => {
+        lookups.push(items.map((it) => it.index));
+        return items.map(({ call }) => {
+          const xmlId = (call.params!.fields as { xmlId: string }).xmlId;
+          const id = created.indexOf(xmlId);
+          return id >= 0 ? { item: { id: id + 1, xmlId } } : null;
+        });
+      },
+    });
+    expect(lookups).toEqual([[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]]);
+    expect([...created].sort()).toEqual(calls.map((c) => (c.params.fields as { xmlId: string }).xmlId).sort());
+    expect(new Set(created).size).toBe(10);
+    expect(out.map((o) => o.ok && o.result.item.xmlId)).toEqual(calls.map((c) => (c.params.fields as { xmlId: string }).xmlId));
+    expect(out.slice(0, 5).every((o) => o.ok && o.recovered)).toBe(true);
+    expect(out.slice(5).every((o) => o.ok && !o.recovered)).toBe(true);
+  });
+
+  it('when a batch of creates is ambiguous and no lookup is given, then each call fails as ambiguous with its own params', async () => {
+    const client = await clientFor(() => err(504, ''));
+    const out = await client.callMany([{ method: 'crm.item.add', params: { fields: { xmlId: 'A' } } }, { method: 'crm.item.add', params: { fields: { xmlId: 'B' } } }]);
+    expect(out.map((o) => !o.ok && o.error.kind)).toEqual(['ambiguous', 'ambiguous']);
+    expect(out.map((o) => !o.ok && o.error.params)).toEqual([{ fields: { xmlId: 'A' } }, { fields: { xmlId: 'B' } }]);
+    expect(portal!.requests).toHaveLength(1);
+  });
+});
