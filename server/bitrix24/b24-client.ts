@@ -91,7 +91,7 @@ export interface B24ClientStats {
   limitErrors: number;
   operatingBlocks: number;
   ambiguous: number;
-  /** Token refreshes this process did at the OAuth server for this portal. */
+  /** Refresh requests this process sent to the OAuth server for this portal. */
   refreshes: number;
 }
 

@@ -79,6 +79,20 @@ export function createB24ClientCore(deps: ClientCoreDeps): B24Client {
     counters.calls += 1;
     for (;;) {
       const hold = operating.delayFor(opMethods);
+      if (hold > retry.maxOperatingWaitMs) {
+        // Sending now would earn a 429 (limits.md); the method frees up only at its next bucket reset. Let the caller
+        // (usually a job queue) come back then instead of holding this call for minutes.
+        finish(false, 'OPERATION_TIME_LIMIT');
+        throw new B24Error({
+          code: 'OPERATION_TIME_LIMIT',
+          kind: 'operation_time_limit',
+          method: label,
+          portalId,
+          isRetryable: true,
+          retryAt: Date.now() + hold,
+          description: `paused before the portal's operating-time limit; callable again in ${Math.ceil(hold / 1000)} s`,
+        });
+      }
       if (hold > 0) await sleep(hold);
       attempts += 1;
       if (attempts > 1) counters.retries += 1;

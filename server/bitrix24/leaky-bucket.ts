@@ -49,9 +49,13 @@ export function penalizeBucket(state: LeakyBucketState | undefined, now: number,
   return { level: Math.max(drained.level, cfg.capacity + 1), at: drained.at };
 }
 
-/** The safety margin between the portal's limit and ours (network jitter bunches arrivals a little). */
+/**
+ * The safety margin between the portal's limit and ours. Requests we release on time can still arrive bunched (a GC
+ * pause or a busy event loop delays several, then they leave together), so we keep room for ~100 ms of bunching at the
+ * drain rate, and at least 4 % of the burst.
+ */
 export function bucketConfigFor(limit: { burst: number; drainPerSecond: number }, safety?: { burstMargin?: number; drainFactor?: number }): LeakyBucketConfig {
-  const margin = safety?.burstMargin ?? Math.max(1, Math.ceil(limit.burst * 0.04));
+  const margin = safety?.burstMargin ?? Math.max(1, Math.ceil(limit.burst * 0.04), Math.ceil(limit.drainPerSecond * 0.1));
   const factor = safety?.drainFactor ?? 0.97;
   return { capacity: Math.max(1, limit.burst - margin), drainPerMs: (limit.drainPerSecond * factor) / 1000 };
 }

@@ -40,7 +40,7 @@ export interface PortalTokenSource {
   current(): Promise<PortalAuth>;
   /** The portal refused `failedAccessToken`; returns a newer pair (refreshing at the OAuth server only if needed). */
   refresh(failedAccessToken: string): Promise<PortalAuth>;
-  /** Refreshes done by this process at the OAuth server. */
+  /** Refresh requests this process sent to the OAuth server (successful or not). */
   readonly refreshCount: number;
 }
 
@@ -111,6 +111,7 @@ export function createPortalTokenSource(deps: PortalTokenDeps): PortalTokenSourc
       throw fail('UNTRUSTED_OAUTH_SERVER', 'auth', 'the stored server_endpoint is not a trusted Bitrix24 OAuth server');
     }
     let answer;
+    refreshCount += 1;
     try {
       answer = await refreshOAuthToken({
         serverEndpoint: auth.serverEndpoint,
@@ -121,6 +122,13 @@ export function createPortalTokenSource(deps: PortalTokenDeps): PortalTokenSourc
     } catch (err) {
       if (err instanceof OAuthServerError) {
         if (err.code === 'invalid_grant') {
+          // Refresh tokens rotate: if the stored one changed meanwhile, another instance (one without the shared lock,
+          // e.g. REDIS_URL missing) refreshed first — its pair is valid, so the tenant is fine.
+          const stored = await load().catch(() => null);
+          if (stored && stored.refreshToken !== auth.refreshToken) {
+            logger.warn({ portalId }, 'b24 refresh raced with another instance; using its tokens (is REDIS_URL shared by all instances?)');
+            return stored;
+          }
           await portals.setStatus(portalId, 'reinstall_required');
           logger.warn({ portalId, code: err.code }, 'b24 refresh token refused; portal marked reinstall_required');
           throw fail('invalid_grant', 'reinstall_required', 'the refresh token was refused (revoked or expired); an administrator must reinstall or reopen the app', { cause: err });
@@ -166,7 +174,6 @@ export function createPortalTokenSource(deps: PortalTokenDeps): PortalTokenSourc
       }
     }
     if (saveError) throw fail('TOKEN_SAVE_FAILED', 'server', 'the refreshed tokens could not be stored', { cause: saveError, retryable: false });
-    refreshCount += 1;
     logger.info({ portalId }, 'b24 tokens refreshed');
     return next;
   }

@@ -6,6 +6,7 @@ import type { Receiver } from '../../sandbox/testing/receiver.js';
 import {
   createMemoryRateLimiter, createPortalClient, createRedisRateLimiter, type B24Client, type RateLimiter, type RetryPolicy,
 } from '../../server/bitrix24/index.js';
+import type { OperatingOptions } from '../../server/bitrix24/operating-tracker.js';
 import { createTestContext, type TestContext } from '../support/context.js';
 
 /**
@@ -42,7 +43,7 @@ export async function startPortalWithApp(opts: { rateLimit?: { burst: number; dr
 export interface Tenant {
   t: TestContext;
   portalId: number;
-  client(opts?: { limiter?: RateLimiter; retry?: Partial<RetryPolicy> }): B24Client;
+  client(opts?: { limiter?: RateLimiter; retry?: Partial<RetryPolicy>; operating?: OperatingOptions }): B24Client;
   close(): Promise<void>;
 }
 
@@ -83,6 +84,7 @@ export async function createTenant(app: AppOnPortal, opts: { databaseUrl?: strin
         limiter: o.limiter ?? limiter,
         portalId,
         retry: { baseDelayMs: 50, maxDelayMs: 1_000, ...o.retry },
+        operating: o.operating,
       }),
     close: () => t.close(),
   };

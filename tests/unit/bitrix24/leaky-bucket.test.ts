@@ -85,10 +85,12 @@ describe('leaky bucket math', () => {
     expect(Math.max(...sendTimes)).toBeLessThan(82_000);
   });
 
-  it('when the limit is 50/2, then the default safety margin keeps 2 slots and drains 3 % slower', () => {
+  it('when the limit is 50/2, then the default safety margin keeps 2 slots and drains 3 % slower; fast drains keep more', () => {
     const c = bucketConfigFor({ burst: 50, drainPerSecond: 2 });
     expect(c.capacity).toBe(48);
     expect(c.drainPerMs * 1000).toBeCloseTo(1.94);
     expect(bucketConfigFor({ burst: 250, drainPerSecond: 5 }).capacity).toBe(240);
+    // A fast drain keeps room for ~100 ms of bunched arrivals: 40/s → 4 slots.
+    expect(bucketConfigFor({ burst: 10, drainPerSecond: 40 }).capacity).toBe(6);
   });
 });
