@@ -74,7 +74,7 @@ export function createB24ClientCore(deps: ClientCoreDeps): B24Client {
     let transient = 0;
     let hits = 0;
     const finish = (ok: boolean, code?: string) => {
-      logger.debug({ portalId, method: label, durationMs: Math.round(performance.now() - started), attempts, hits, ok, code }, 'b24 call');
+      logger.debug({ portalId, client: transport.identity, method: label, durationMs: Math.round(performance.now() - started), attempts, hits, ok, code }, 'b24 call');
     };
     counters.calls += 1;
     for (;;) {

@@ -100,7 +100,14 @@ function installInterceptors(client: AxiosInstance, opts: TransportOptions & { l
     config.b24 ??= {};
     // On a replay the body was already serialised with the old token: start again from the parameters.
     if (config.b24.params !== undefined) config.data = config.b24.params;
-    await opts.limiter.acquire(opts.limiterKey, 1);
+    try {
+      await opts.limiter.acquire(opts.limiterKey, 1);
+    } catch (err) {
+      // Without the shared limiter we could exceed the portal's limit together with other instances: do not send.
+      const fatal = new B24Error({ code: 'LIMITER_UNAVAILABLE', kind: 'network', method: 'limiter', isRetryable: true, description: 'the shared rate limiter (Redis) is unavailable', cause: err });
+      if (ctx) ctx.fatal = fatal;
+      throw fatal;
+    }
     if (opts.tokens && isPlainObject(config.data) && 'auth' in config.data) {
       let auth: PortalAuth;
       try {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { B24Error, createMemoryRateLimiter, createPortalClient, type B24Client } from '../../../server/bitrix24/index.js';
+import { B24Error, createMemoryRateLimiter, createPortalClient, type B24Client, type RateLimiter } from '../../../server/bitrix24/index.js';
 import { createTestContext, type TestContext } from '../../support/context.js';
 import { startScriptedPortal, type ScriptedAnswer, type ScriptedPortal, type ScriptedRequest } from './scripted-portal.js';
 
@@ -19,7 +19,7 @@ afterEach(async () => {
   t = undefined;
 });
 
-async function clientFor(answer: (req: ScriptedRequest, n: number) => ScriptedAnswer | Promise<ScriptedAnswer>, opts: { timeoutMs?: number } = {}): Promise<B24Client> {
+async function clientFor(answer: (req: ScriptedRequest, n: number) => ScriptedAnswer | Promise<ScriptedAnswer>, opts: { timeoutMs?: number; limiter?: RateLimiter } = {}): Promise<B24Client> {
   portal = await startScriptedPortal(answer);
   t = await createTestContext({ B24_OAUTH_SERVERS: `${portal.url}/rest/` });
   const { portal: row } = await t.ctx.portals.upsertInstalled({
@@ -34,7 +34,7 @@ async function clientFor(answer: (req: ScriptedRequest, n: number) => ScriptedAn
     portals: t.ctx.portals,
     config: t.ctx.config,
     logger: t.ctx.logger,
-    limiter: createMemoryRateLimiter({ burst: 50, drainPerSecond: 50 }),
+    limiter: opts.limiter ?? createMemoryRateLimiter({ burst: 50, drainPerSecond: 50 }),
     portalId: row.id,
     timeoutMs: opts.timeoutMs,
     retry: { baseDelayMs: 20, maxDelayMs: 100 },
@@ -133,6 +133,15 @@ describe('refused requests are resent', () => {
     const client = await clientFor(() => err(200, 'ERROR_ARGUMENT', 'Handler is not valid'));
     await expect(client.call('placement.bind', { PLACEMENT: 'X', HANDLER: 'bad' })).rejects.toMatchObject({ kind: 'invalid_request', code: 'ERROR_ARGUMENT', httpStatus: 200 });
     expect(calls('placement.bind')).toHaveLength(1);
+  });
+});
+
+describe('when the shared limiter is down', () => {
+  it('when Redis (the limiter) fails, then nothing is sent and a retryable LIMITER_UNAVAILABLE error comes back', async () => {
+    const broken: RateLimiter = { acquire: async () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379')) };
+    const client = await clientFor(() => ok(true), { limiter: broken });
+    await expect(client.call('crm.item.add', { fields: {} })).rejects.toMatchObject({ code: 'LIMITER_UNAVAILABLE', kind: 'network', isRetryable: true });
+    expect(portal!.requests).toHaveLength(0);
   });
 });
 
