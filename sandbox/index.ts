@@ -4,6 +4,9 @@
  */
 export { startSandboxPortal } from './portal.js';
 export type { SandboxPortal, SandboxPortalOptions, InstallResult, RegisterAppInput, SeededUsers, TokenPair } from './portal.js';
+export type { PortalRuntime, CrmChange } from './core/runtime.js';
+export type { AppLifecycle } from './apps/apps.js';
+export { answerFrameCommand, type FrameSession, type FrameAnswer } from './ui/frame-protocol.js';
 export type { AttachRobotInput } from './bizproc/engine.js';
 export type { FaultController } from './faults/faults.js';
 export type { SandboxStore } from './store/store.js';

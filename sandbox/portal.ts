@@ -68,6 +68,9 @@ export interface SandboxPortal {
   faults: FaultController;
   automation: AutomationEngine;
   registry: MethodRegistry;
+  /** Internals for the portal page layer (sandbox/ui): the runtime every handler sees and the app lifecycle. */
+  runtime: PortalRuntime;
+  apps: AppLifecycle;
   registerApp(input: RegisterAppInput): SApp;
   install(opts?: { userId?: number; clientId?: string; https?: boolean; lang?: string }): Promise<InstallResult>;
   markInstallFinished(clientId?: string): void;
@@ -76,6 +79,8 @@ export interface SandboxPortal {
   issueTokens(userId: number, clientId?: string): ReturnType<AppLifecycle['issueTokens']>;
   /** Another incoming webhook (e.g. for a manager, or with limited scopes); returns its URL on the HTTP face. */
   createWebhook(opts: { userId: number; scope?: string[] | null; title?: string }): { url: string; httpsUrl: string | null; secret: string };
+  /** CRM item permission of a user: full (default), read (no add/update/delete) or none (ACCESS_DENIED on get). */
+  setCrmAccess(userId: number, access: 'full' | 'read' | 'none'): void;
   /** Resolves when every queued event/robot delivery and runnable workflow step has been attempted. */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -217,6 +222,8 @@ export async function startSandboxPortal(opts: SandboxPortalOptions = {}): Promi
     faults,
     automation,
     registry,
+    runtime: rt,
+    apps,
     registerApp: (input) => apps.register(input),
     install: (o) => apps.install(o),
     markInstallFinished: (clientId) => apps.markInstallFinished(clientId),
@@ -232,6 +239,9 @@ export async function startSandboxPortal(opts: SandboxPortalOptions = {}): Promi
         httpsUrl: addresses.httpsUrl ? `${addresses.httpsUrl}${hookPath(userId, secret)}` : null,
         secret,
       };
+    },
+    setCrmAccess(userId, access) {
+      if (!store.users.update(userId, { crmAccess: access })) throw new Error(`no user ${userId}`);
     },
     idle,
     async close() {

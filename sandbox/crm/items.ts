@@ -32,7 +32,9 @@ export function renderItem(rt: PortalRuntime, model: ItemTypeModel, item: SItem,
   const out: Record<string, unknown> = {};
   for (const field of fields) {
     if (field.hiddenInFields && field.name === 'fm' && !all) continue;
+    // The item id is always selected: list paging by id cursor relies on it (list-methods-pecularities.md).
     const picked =
+      field.name === 'id' ||
       (all && field.source === 'std') ||
       (wantsUf && field.source === 'uf') ||
       explicit.has(field.name) ||
@@ -77,7 +79,7 @@ function readInput(ctx: WriteContext, fields: ItemField[], input: Record<string,
   const uf: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(input)) {
     const field = fieldByName(fields, key);
-    if (!field || !field.enabled || field.isReadOnly) continue;
+    if (!field || !field.enabled || field.isReadOnly || field.name === 'fm') continue;
     if (field.source === 'uf') {
       const ufRow = ctx.rt.store.userFields.find((u) => u.entityId === ctx.model.ufEntityId && u.fieldName === field.upperName);
       const v = coerceInput(field, value);
@@ -122,8 +124,62 @@ function syncContacts(std: Record<string, unknown>, previous?: Record<string, un
   else if (previous && !('contactIds' in previous)) std.contactIds = [];
 }
 
+/** The full-text index the portal keeps for deals and leads: the item's words in one string. */
+function searchContent(item: SItem): string {
+  const f = item.fields;
+  const money = typeof f.opportunity === 'number' ? `${f.opportunity.toFixed(2)} ${String(f.currencyId ?? '')}` : '';
+  const fm = (asList(f.fm) as Record<string, unknown>[]).map((m) => String(m.value ?? ''));
+  return [item.id, f.title, f.lastName, f.name, f.secondName, f.companyTitle, money, ...fm, f.post, f.comments]
+    .filter((v) => v !== null && v !== undefined && v !== '')
+    .map(String)
+    .join(' ');
+}
+
+/**
+ * Multi-fields of a lead (`fm`, crm/data-types.md#crm_multifield): entries with an id change or (empty value) drop,
+ * new ones get an id; the flat helpers (email, phone, emailWork…) follow.
+ */
+function applyLeadFm(ctx: WriteContext, item: SItem, raw: unknown): void {
+  if (ctx.model.kind !== 'lead' || raw === undefined) return;
+  const current = (asList(item.fields.fm) as Record<string, unknown>[]).map((m) => ({ ...m }));
+  for (const entry of asList(raw)) {
+    const e = (entry ?? {}) as Record<string, unknown>;
+    const id = toIntOrNull(e.id ?? e.ID);
+    const value = String(e.value ?? e.VALUE ?? '');
+    const typeId = String(e.typeId ?? e.TYPE_ID ?? 'PHONE').toUpperCase();
+    const valueType = String(e.valueType ?? e.VALUE_TYPE ?? 'WORK').toUpperCase();
+    const existing = id === null ? undefined : current.find((m) => m.id === id);
+    if (existing) {
+      if (!value) current.splice(current.indexOf(existing), 1);
+      else Object.assign(existing, { value, valueType });
+    } else if (value) {
+      current.push({ id: ctx.rt.store.nextId('multifield'), valueType, value, typeId });
+    }
+  }
+  const f = item.fields;
+  f.fm = current;
+  const pick = (type: string, vt?: string) => (current.find((m) => m.typeId === type && (!vt || m.valueType === vt))?.value as string | undefined) ?? '';
+  Object.assign(f, {
+    hasPhone: current.some((m) => m.typeId === 'PHONE') ? 'Y' : 'N',
+    hasEmail: current.some((m) => m.typeId === 'EMAIL') ? 'Y' : 'N',
+    hasImol: current.some((m) => m.typeId === 'IM') ? 'Y' : 'N',
+    phone: pick('PHONE'),
+    email: pick('EMAIL'),
+    phoneMobile: pick('PHONE', 'MOBILE'),
+    phoneWork: pick('PHONE', 'WORK'),
+    phoneMailing: pick('PHONE', 'MAILING'),
+    emailHome: pick('EMAIL', 'HOME'),
+    emailWork: pick('EMAIL', 'WORK'),
+    emailMailing: pick('EMAIL', 'MAILING'),
+    imol: pick('IM', 'IMOL'),
+  });
+}
+
 function applyComputed(ctx: WriteContext, item: SItem): void {
   if (ctx.model.kind === 'dynamic') return;
+  // Deals and leads answer 0, not null, for an empty client link (crm-item-get.md, crm-item-update.md examples).
+  for (const key of ['companyId', 'contactId']) if (item.fields[key] === null || item.fields[key] === undefined) item.fields[key] = 0;
+  item.fields.searchContent = searchContent(item);
   const categoryId = toIntOrNull(item.fields.categoryId) ?? 0;
   const stage = stageById(ctx.rt, ctx.model, categoryId, String(item.fields.stageId ?? ''));
   const sem = semanticOf(stage);
@@ -194,11 +250,16 @@ export function addItem(ctx: WriteContext, input: Record<string, unknown>): SIte
   if (enabled('mycompanyId')) {
     base.mycompanyId = rt.store.companies.find((c) => c.fields.IS_MY_COMPANY === 'Y')?.ID ?? null;
   }
-  if (model.kind === 'deal') Object.assign(base, { isNew: 'Y', isRecurring: 'N', isReturnCustomer: 'N', isRepeatedApproach: 'N', probability: null, typeId: 'SALE' });
-  if (model.kind === 'lead') Object.assign(base, { isReturnCustomer: 'N', hasPhone: 'N', hasEmail: 'N', hasImol: 'N', fm: [] });
+  // Deal and lead defaults as their doc examples show them for fields nobody set.
+  const classicDefaults = { companyId: 0, contactId: 0, webformId: 0, comments: '', sourceDescription: '', currencyId: 'RUB', opportunity: 0, isManualOpportunity: 'N', taxValue: 0 };
+  if (model.kind === 'deal') Object.assign(base, classicDefaults, { isNew: 'Y', isRecurring: 'N', isReturnCustomer: 'N', isRepeatedApproach: 'N', probability: null, typeId: 'SALE', sourceId: '' });
+  if (model.kind === 'lead') {
+    Object.assign(base, classicDefaults, { isReturnCustomer: 'N', hasPhone: 'N', hasEmail: 'N', hasImol: 'N', fm: [], sourceId: stagesOf(rt.store, 'SOURCE')[0]?.STATUS_ID ?? null });
+  }
   syncContacts(std);
   const item: SItem = { entityTypeId: model.entityTypeId, id, fields: { ...base, ...std }, uf: { ...ufDefaults(ctx), ...uf } };
   if (stageEnabled && item.fields.stageId !== stageId) item.fields.stageId = stageId;
+  applyLeadFm(ctx, item, input.fm);
   checkMandatory(ctx, fields, item);
   applyComputed(ctx, item);
   // The id is taken only once the item is valid, as an autoincrement would.
@@ -241,6 +302,11 @@ export function updateItem(ctx: WriteContext, item: SItem, input: Record<string,
   }
   if (model.hasCategories) std.categoryId = categoryId;
   syncContacts(std, item.fields);
+  if (model.kind === 'lead' && input.fm !== undefined) {
+    const probe: SItem = { ...item, fields: { ...item.fields } };
+    applyLeadFm(ctx, probe, input.fm);
+    for (const k of ['fm', 'hasPhone', 'hasEmail', 'hasImol', 'phone', 'email', 'phoneMobile', 'phoneWork', 'phoneMailing', 'emailHome', 'emailWork', 'emailMailing', 'imol']) std[k] = probe.fields[k];
+  }
   const changedStd = Object.entries(std).filter(([k, v]) => JSON.stringify(item.fields[k] ?? null) !== JSON.stringify(v ?? null));
   const changedUf = Object.entries(uf).filter(([k, v]) => JSON.stringify(item.uf[k] ?? null) !== JSON.stringify(v ?? null));
   if (changedStd.length === 0 && changedUf.length === 0) return { item, changed: false, previousStageId, stageChanged: false };

@@ -97,6 +97,10 @@ export function requireItemType(store: SandboxStore, entityTypeId: unknown): Ite
   const model = Number.isInteger(id) ? findItemType(store, id) : null;
   if (!model) {
     if (id === 5) throw new RestError('ENTITY_TYPE_NOT_SUPPORTED', 'Entity type Invoice is not supported', 400);
+    // The cloud serves contacts and companies through crm.item.* too; the sandbox only through crm.contact/company.*.
+    if (id === ENTITY_CONTACT || id === ENTITY_COMPANY) {
+      throw new RestError('ENTITY_TYPE_NOT_SUPPORTED', `Entity type ${id === 3 ? 'Contact' : 'Company'} is not supported by the sandbox portal in crm.item.*; use crm.${id === 3 ? 'contact' : 'company'}.*`, 400);
+    }
     throw new RestError('NOT_FOUND', 'Smart process not found', 400);
   }
   return model;

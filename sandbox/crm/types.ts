@@ -56,6 +56,11 @@ export function createType(rt: PortalRuntime, fields: Record<string, unknown>, u
   if (entityTypeId === null) entityTypeId = nextEntityTypeId(store);
   else if (!isDynamicEntityTypeId(entityTypeId)) throw new RestError('INVALID_ARG_VALUE', 'entityTypeId is out of allowed range', 400);
   else if (store.types.find((t) => t.entityTypeId === entityTypeId)) throw new RestError('INVALID_ARG_VALUE', `Smart process with entityTypeId ${entityTypeId} already exists`, 400);
+  // Deprecated digital-workplace link: asking for it without a workplace is refused (crm-type-add.md, code 0).
+  if (['Y', 'true', '1'].includes(String(fields.isExternal ?? '')) && !toIntOrNull(fields.customSectionId)) {
+    throw new RestError('0', 'Select a workplace where the SPA will be located', 400);
+  }
+  if (rt.faults.planRestrictions.createDynamicType) throw new RestError('CREATE_DYNAMIC_TYPE_RESTRICTED', 'Maximum number of SPAs exceeded', 400);
   const now = rt.clock.now();
   const flags: Record<string, YN> = {};
   for (const flag of TYPE_FLAGS) flags[flag] = flag === 'isSetOpenPermissions' ? toYN(fields[flag], 'Y') : toYN(fields[flag], 'N');

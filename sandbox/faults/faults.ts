@@ -29,6 +29,10 @@ export class FaultController {
   private readonly costs = new Map<string, number>();
   tokenLifetimeSec = 3600;
   rateLimitEnabled = true;
+  /** The cloud refuses plain HTTP (400 INVALID_REQUEST "Https required"); off by default so tests can use HTTP. */
+  httpsRequired = false;
+  /** Tariff restrictions the cloud applies to smart processes (CREATE_/UPDATE_DYNAMIC_*_RESTRICTED). */
+  planRestrictions = { createDynamicType: false, createDynamicItem: false, updateDynamicItem: false };
 
   constructor(
     private readonly deps: {
@@ -100,6 +104,16 @@ export class FaultController {
     this.slows.push({ delayMs, method: opts.method?.toLowerCase() ?? null, remaining: opts.calls ?? null });
   }
 
+  /** Makes the HTTP face answer every REST call 400 INVALID_REQUEST "Https required", as the cloud does. */
+  requireHttps(on: boolean): void {
+    this.httpsRequired = on;
+  }
+
+  /** Simulates a plan that forbids creating smart processes or creating/changing their items. */
+  restrictPlan(restrictions: Partial<FaultController['planRestrictions']>): void {
+    Object.assign(this.planRestrictions, restrictions);
+  }
+
   /** The next `n` event/robot deliveries are silently dropped (the portal does not retry: api-reference/events). */
   dropEvents(n: number): void {
     this.dropNext += n;
@@ -112,6 +126,8 @@ export class FaultController {
     this.slows = [];
     this.dropNext = 0;
     this.costs.clear();
+    this.planRestrictions = { createDynamicType: false, createDynamicItem: false, updateDynamicItem: false };
+    this.httpsRequired = false;
     this.tokenLifetimeSec = 3600;
     this.rateLimitEnabled = true;
     this.deps.bucket.burst = this.deps.defaults.burst;

@@ -58,6 +58,7 @@ export function createRestHandler(rt: PortalRuntime) {
 
     const def = rt.registry.get(route.method);
     if (!def) return fail(SystemErrors.methodNotFound());
+    if (face === 'http' && rt.faults.httpsRequired) return fail(new RestError('INVALID_REQUEST', 'Https required.', 400));
 
     let auth;
     try {

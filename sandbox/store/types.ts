@@ -27,6 +27,8 @@ export interface SUser {
   TIME_ZONE: string;
   /** Sandbox-only: what the demo uses this user for (admin, manager, service, dealer). */
   role: 'admin' | 'manager' | 'service' | 'dealer' | 'other';
+  /** Sandbox-only: CRM permission of an employee on items (default full); lets tests meet ACCESS_DENIED. */
+  crmAccess?: 'full' | 'read' | 'none';
   /** Sandbox-only: CRM company of an extranet dealer user (the demo links it through a contact with the same e-mail). */
   companyId?: number | null;
 }

@@ -21,6 +21,13 @@ function emitChange(call: MethodCall, model: ItemTypeModel, kind: 'add' | 'updat
   call.rt.events.crmChanged({ kind, entity, entityTypeId: model.entityTypeId, id, userId: call.auth.user.ID, clientId: call.auth.app?.clientId ?? null });
 }
 
+/** Item permissions of the caller (sandbox: full, read or none per user; portal admins always full). */
+function requireAccess(call: MethodCall, need: 'read' | 'write'): void {
+  const access = call.auth.user.IS_ADMIN ? 'full' : (call.auth.user.crmAccess ?? 'full');
+  if (access === 'none' && need === 'read') throw new RestError('ACCESS_DENIED', 'You do not have permission to view this item', 400);
+  if (access !== 'full' && need === 'write') throw new RestError('ACCESS_DENIED', 'Access denied', 400);
+}
+
 function requireFields(call: MethodCall): Record<string, unknown> {
   const fields = call.params.fields;
   if (fields === undefined) throw new RestError('100', 'Could not find value for parameter {fields}', 400);
@@ -34,9 +41,13 @@ const add: MethodDef = {
   intranetOnly: true,
   handler(call) {
     const model = requireItemType(call.rt.store, call.params.entityTypeId);
+    requireAccess(call, 'write');
+    if (model.kind === 'dynamic' && call.rt.faults.planRestrictions.createDynamicItem) {
+      throw new RestError('CREATE_DYNAMIC_ITEM_RESTRICTED', 'You cannot create a new item due to your plan restrictions', 400);
+    }
     const item = addItem(writeContext(call, model), requireFields(call));
     emitChange(call, model, 'add', item.id);
-    if (model.kind === 'dynamic' && item.fields.stageId) call.rt.automation.stageEntered(item, null);
+    if (item.fields.stageId) call.rt.automation.stageEntered(item, null);
     return { item: renderItem(call.rt, model, item, { original: original(call) }) };
   },
 };
@@ -48,9 +59,13 @@ const update: MethodDef = {
   handler(call) {
     const model = requireItemType(call.rt.store, call.params.entityTypeId);
     const item = findItem(call.rt, model.entityTypeId, call.params.id);
+    requireAccess(call, 'write');
+    if (model.kind === 'dynamic' && call.rt.faults.planRestrictions.updateDynamicItem) {
+      throw new RestError('UPDATE_DYNAMIC_ITEM_RESTRICTED', 'You cannot change the item due to your plan restrictions', 400);
+    }
     const outcome = updateItem(writeContext(call, model), item, requireFields(call));
     if (outcome.changed) emitChange(call, model, 'update', item.id);
-    if (outcome.stageChanged && model.kind === 'dynamic') call.rt.automation.stageEntered(item, outcome.previousStageId);
+    if (outcome.stageChanged) call.rt.automation.stageEntered(item, outcome.previousStageId);
     return { item: renderItem(call.rt, model, item, { original: original(call) }) };
   },
 };
@@ -62,6 +77,7 @@ const get: MethodDef = {
   handler(call) {
     const model = requireItemType(call.rt.store, call.params.entityTypeId);
     const item = findItem(call.rt, model.entityTypeId, call.params.id);
+    requireAccess(call, 'read');
     return { item: renderItem(call.rt, model, item, { original: original(call) }) };
   },
 };
@@ -75,6 +91,7 @@ const del: MethodDef = {
     const id = toIntOrNull(call.params.id);
     const item = id === null ? undefined : call.rt.store.items.get(`${model.entityTypeId}:${id}`);
     if (!item) throw new RestError('NOT_FOUND', 'Item not found', 400);
+    requireAccess(call, 'write');
     deleteItem(call.rt, item);
     emitChange(call, model, 'delete', item.id);
     return [];
@@ -114,7 +131,9 @@ const list: MethodDef = {
       },
       (a, b) => a.id - b.id,
     );
-    const rows = call.rt.store.items.filter((i) => i.entityTypeId === model.entityTypeId && predicate(i)).sort(order);
+    // Items the user may not read are left out of the selection (crm-item-list.md).
+    const readable = call.auth.user.IS_ADMIN || (call.auth.user.crmAccess ?? 'full') !== 'none';
+    const rows = readable ? call.rt.store.items.filter((i) => i.entityTypeId === model.entityTypeId && predicate(i)).sort(order) : [];
     const select = asList(call.params.select).map(String);
     return pageOf(rows, call.start, (page) => ({
       items: page.map((i) => renderItem(call.rt, model, i, { original: original(call), select })),

@@ -113,7 +113,8 @@ export const crmStatusMethods: MethodDef[] = [
       if (existing.some((s) => s.STATUS_ID === statusId)) throw new RestError('ERROR_CORE', 'The specified status ID already exists.', 400);
       const semantics = f.SEMANTICS === 'S' || f.SEMANTICS === 'F' ? f.SEMANTICS : null;
       const sort = toIntOrNull(f.SORT) ?? 10;
-      if (entity.pipeline === 'deal' && semantics === null) {
+      // The docs state the rule for the DEAL_STAGE list itself (crm-status-add.md §Possible Error Codes).
+      if (entity.id === 'DEAL_STAGE' && semantics === null) {
         const success = existing.find((s) => s.SEMANTICS === 'S');
         if (success && sort > success.SORT) {
           throw fail('Cannot create more stages after the final stage because the final successful stage already exists. Try using sort order values less than that of the final stage.');

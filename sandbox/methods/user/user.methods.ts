@@ -22,6 +22,8 @@ export function renderUser(u: SUser, now: number): Record<string, unknown> {
     DATE_REGISTER: formatAtom(u.DATE_REGISTER),
     TIME_ZONE: u.TIME_ZONE,
     IS_ONLINE: u.LAST_LOGIN && now - u.LAST_LOGIN < 15 * 60_000 ? 'Y' : 'N',
+    // The docs show this one as "YYYY-MM-DD HH:MM:SS", not ISO (user-current.md).
+    LAST_ACTIVITY_DATE: u.LAST_LOGIN ? new Date(u.LAST_LOGIN).toISOString().slice(0, 19).replace('T', ' ') : '',
     PERSONAL_GENDER: u.PERSONAL_GENDER,
     PERSONAL_BIRTHDAY: u.PERSONAL_BIRTHDAY,
     PERSONAL_MOBILE: u.PERSONAL_MOBILE,
