@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   const ctx = await createContext(config);
   const app = createApp(ctx);
   const running = await listen(app, config.host, config.port, ctx.logger);
+  await ctx.jobs.startWorkers({ concurrency: 4 });
   ctx.logger.info({ url: running.url, version: config.version, mode: config.mode }, 'DealerHub is listening');
   process.stdout.write(`DealerHub: ${running.url}\n`);
 
