@@ -10,6 +10,8 @@
  * Bump `version` whenever this file changes; the reconciler upgrades installed portals in place.
  */
 
+import { ROBOT_DEFINITIONS } from '../robots/definitions.js';
+
 export type LangText = { ru: string; en: string };
 
 export type FieldType = 'string' | 'integer' | 'double' | 'boolean' | 'date' | 'datetime' | 'enumeration' | 'money' | 'employee' | 'crm' | 'url' | 'file';
@@ -325,15 +327,8 @@ export interface Manifest {
   robots: readonly string[];
 }
 
-export const ROBOT_CODES = [
-  'dh_check_dealer_credit',
-  'dh_request_manager_approval',
-  'dh_send_order_to_erp',
-  'dh_reserve_stock',
-  'dh_notify_dealer',
-  'dh_recalculate_order_prices',
-  'dh_send_claim_to_erp',
-] as const;
+/** Every robot in robots/definitions.ts; the installer registers each for the smart processes it names. */
+export const ROBOT_CODES = ROBOT_DEFINITIONS.map((r) => r.code);
 
 export const MANIFEST: Manifest = {
   version: 1,
