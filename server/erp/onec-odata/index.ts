@@ -4,3 +4,4 @@ export { assertOnecProfile, checkOnecProfile, parseOnecMetadata, type OnecMetada
 export { classifyOnecError, parseRetryAfter } from './onec-http-client.js';
 export * as onecQuery from './odata-query.js';
 export * as onecMapper from './onec-mapper.js';
+export { onecOdataFormats, readOnecOdataJson } from './onec-odata-formats.js';
