@@ -156,7 +156,7 @@ describe('1C OData adapter against the emulator: protocol details', () => {
     expect(ids.length).toBeGreaterThan(20);
     const run = await drain((cur) => connect().orderStates({ externalIds: ids }, cur));
     expect(run.items.map((s) => s.externalId).sort()).toEqual([...ours].sort());
-    const byId = new Map(catalog.orders.map((o) => [o.externalId, o]));
-    for (const s of run.items) expect(s.status).toBe(byId.get(s.externalId)?.status);
+    const byId = new Map(catalog.orders.map((o) => [o.externalId ?? null, o]));
+    for (const s of run.items) expect(s.status).toBe(byId.get(s.externalId ?? null)?.status);
   });
 });
