@@ -262,6 +262,8 @@ export interface GeneratedCatalog {
   products(from?: number, to?: number): IterableIterator<CatProduct>;
   /** Cheap: the Ref_Key of product #index without generating the product. */
   productRef(index: number): string;
+  /** Cheap: the fields an index scan needs (key, folder, deletion mark, version) without generating the product. */
+  productBrief(index: number): { ref: string; groupRef: string; deleted: boolean; versionNo: number };
   productIndexOf(ref: string): number | undefined;
   readonly warehouses: CatWarehouse[];
   readonly priceTypes: CatPriceType[];

@@ -104,6 +104,7 @@ export function generateCatalog(input: CatalogOptions): GeneratedCatalog {
   const productRef = (index: number) => guid('product', index);
   /** Own random stream so stock and prices can skip deleted items without generating the product. */
   const isDeleted = (index: number) => Rng.of(seed, 'deleted', index).chance(0.015);
+  const versionOf = (index: number) => Rng.of(seed, 'version', index).int(1, 60);
 
   function product(index: number): CatProduct {
     if (!Number.isInteger(index) || index < 0 || index >= options.skus) throw new RangeError(`no product #${index} in a catalog of ${options.skus}`);
@@ -174,9 +175,16 @@ export function generateCatalog(input: CatalogOptions): GeneratedCatalog {
       vatRate: '20' as DecimalString,
       weightKg: (weight?.value ?? null) as DecimalString | null,
       deleted: isDeleted(index),
-      versionNo: rng.int(1, 60),
+      versionNo: versionOf(index),
     };
   }
+
+  const productBrief = (index: number) => ({
+    ref: productRef(index),
+    groupRef: leafOf(index).ref,
+    deleted: isDeleted(index),
+    versionNo: versionOf(index),
+  });
 
   function* products(from = 0, to = options.skus): IterableIterator<CatProduct> {
     for (let i = Math.max(0, from); i < Math.min(to, options.skus); i++) yield product(i);
@@ -291,6 +299,7 @@ export function generateCatalog(input: CatalogOptions): GeneratedCatalog {
     product,
     products,
     productRef,
+    productBrief,
     productIndexOf,
     warehouses,
     priceTypes,
@@ -507,9 +516,10 @@ function financeOf(c: CatCustomer, documents: CatDocument[], asOf: string): CatF
     const kop = decimalToKop(d.amount);
     debt += kop;
     open.push({ documentRef: d.ref, dueDate: d.dueDate, amount: d.amount });
-    if (d.dueDate < asOf) {
+    // Overdue from the day after the due date, in whole days (how 1C reports debts by terms).
+    if (d.dueDate.slice(0, 10) < asOf.slice(0, 10)) {
       overdue += kop;
-      overdueDays = Math.max(overdueDays, daysBetween(d.dueDate, asOf));
+      overdueDays = Math.max(overdueDays, daysBetween(d.dueDate.slice(0, 10), asOf.slice(0, 10)));
     }
   }
   return {
