@@ -71,7 +71,9 @@ export function mapSalesTable(t: XmlObject): ErpOrderState {
     posted: POSTED_DOCUMENT_STATUSES.has(documentStatus ?? '') || salesStatus === 'Delivered' || salesStatus === 'Invoiced',
     lines,
   };
-  if (lines.length) state.total = addDecimals(amounts.map((a, k) => (lines[k]?.cancelled ? '0' : a)));
+  // A total only when AX priced the lines (an inbound create request without prices has none yet).
+  const priced = list(t['SalesLine']).every((l) => str(l['LineAmount']) !== undefined || str(l['SalesPrice']) !== undefined);
+  if (lines.length && priced) state.total = addDecimals(amounts.map((a, k) => (lines[k]?.cancelled ? '0' : a)));
   const modified = str(t['ModifiedDateTime']);
   if (modified) state.updatedAt = modified;
   return state;

@@ -21,8 +21,8 @@ export interface EntityFileResult<E extends FileEntity> {
 
 const MAX_ERRORS = 200;
 
-export async function readEntityFile<E extends FileEntity>(entity: E, fileName: string, bytes: Buffer): Promise<EntityFileResult<E>> {
-  if (entity === 'products' && /\.xml$/i.test(fileName)) {
+export async function readEntityFile<E extends FileEntity>(entity: E, fileName: string, bytes: Buffer, options: { xml?: boolean } = {}): Promise<EntityFileResult<E>> {
+  if (entity === 'products' && (options.xml ?? /\.xml$/i.test(fileName))) {
     const items: ErpProduct[] = [];
     try {
       await readProductsXml(Readable.from([bytes]), (p) => items.push(p), fileName);

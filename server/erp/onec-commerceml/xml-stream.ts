@@ -112,6 +112,8 @@ export async function streamXmlRecords(source: string | Readable, handlers: XmlR
   let rootName = '';
   let rootAttrs: Record<string, string> = {};
   let failure: Error | undefined;
+  /** A record that could not be mapped; raised after the chunk, so a syntax error in the same chunk wins. */
+  let dataError: Error | undefined;
 
   parser.on('error', (err) => {
     // saxes prefixes "line:column: "; keep only its sentence, our error carries the position.
@@ -147,12 +149,11 @@ export async function streamXmlRecords(source: string | Readable, handlers: XmlR
   parser.on('closetag', () => {
     if (capture.length > 0) {
       const node = capture.pop() as XNode;
-      if (capture.length === 0 && path.length === captureDepth) {
+      if (capture.length === 0 && path.length === captureDepth && !dataError) {
         try {
           handlers.onRecord(path, node);
         } catch (err) {
-          if (err instanceof XmlDataError) throw err;
-          throw new XmlDataError(`${node.name}: ${(err as Error).message}`, parser.line, fileName, { cause: err });
+          dataError = err instanceof XmlDataError ? err : new XmlDataError(`${node.name}: ${(err as Error).message}`, parser.line, fileName, { cause: err });
         }
       }
     } else {
@@ -171,6 +172,7 @@ export async function streamXmlRecords(source: string | Readable, handlers: XmlR
   const feed = (text: string) => {
     if (!sawContent && /\S/.test(text)) sawContent = true;
     if (text) parser.write(text);
+    if (dataError) throw dataError;
   };
 
   try {
@@ -202,6 +204,7 @@ export async function streamXmlRecords(source: string | Readable, handlers: XmlR
     feed(decoder.end() ?? '');
     if (!sawContent) throw new EmptyPayloadError(fileName);
     parser.close();
+    if (dataError) throw dataError;
     if (handlers.flush) await handlers.flush();
   } catch (err) {
     failure = err as Error;
