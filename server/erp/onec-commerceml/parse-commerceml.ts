@@ -92,19 +92,21 @@ export async function parseCommerceMl(source: string | Readable, sink: CmlBatchS
   const push = (event: InboundEvent, items: unknown[], fullSnapshot: boolean) => {
     if (items.length === 0) return;
     counts[event] += items.length;
-    let buf = buffers.get(event);
-    if (buf && buf.fullSnapshot !== fullSnapshot) {
-      ready.push({ event, ...buf });
-      buf = undefined;
-    }
-    if (!buf) {
-      buf = { fullSnapshot, items: [] };
-      buffers.set(event, buf);
-    }
-    buf.items.push(...items);
-    if (buf.items.length >= batchSize) {
-      ready.push({ event, fullSnapshot, items: buf.items });
-      buffers.delete(event);
+    for (const item of items) {
+      let buf = buffers.get(event);
+      if (buf && buf.fullSnapshot !== fullSnapshot) {
+        ready.push({ event, ...buf });
+        buf = undefined;
+      }
+      if (!buf) {
+        buf = { fullSnapshot, items: [] };
+        buffers.set(event, buf);
+      }
+      buf.items.push(item);
+      if (buf.items.length >= batchSize) {
+        ready.push({ event, fullSnapshot, items: buf.items });
+        buffers.delete(event);
+      }
     }
   };
   const flush = async () => {
