@@ -38,9 +38,10 @@ function required(node: XNode, name: string): string {
   return v;
 }
 
+/** ЗначенияРеквизитов/ЗначениеРеквизита{Наименование, Значение} (or ЗначениеРеквизита directly, as in ДополнительныеДанные). */
 function requisites(node: XNode): Map<string, string> {
   const out = new Map<string, string>();
-  for (const r of all(node, 'ЗначенияРеквизитов', 'ЗначениеРеквизита')) {
+  for (const r of [...all(node, 'ЗначенияРеквизитов', 'ЗначениеРеквизита'), ...all(node, 'ЗначениеРеквизита')]) {
     const name = text(r, 'Наименование');
     if (name && !out.has(name)) out.set(name, text(r, 'Значение') ?? '');
   }
@@ -116,7 +117,7 @@ function mapUnits(node: XNode, ctx: CmlContext): { base: ErpUnit; packs: ErpUnit
     const ratio = cmlDecimal(text(p, 'Коэффициент') ?? '1', 'Пересчет/Коэффициент');
     const unitCode = text(p, 'Единица');
     if (compareDecimals(ratio, '1') === 0 && (!unitCode || unitCode === code)) continue;
-    const extra = requisites(child(p, 'ДополнительныеДанные') ?? p);
+    const extra = requisites(child(p, 'ДополнительныеДанные') ?? { name: '', attrs: {}, children: [], text: '' });
     const pack: ErpUnit = { name: extra.get('Наименование') ?? unitName(unitCode, undefined, ctx), ratio };
     if (unitCode) pack.code = unitCode;
     const packId = extra.get('Ид');

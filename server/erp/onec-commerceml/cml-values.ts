@@ -43,6 +43,8 @@ export function cmlDateTime(date: string | undefined, time?: string): string | u
   if (!date) return undefined;
   const d = date.trim();
   if (/T\d\d:\d\d/.test(d)) return d;
+  const spaced = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d(?::\d\d)?)$/.exec(d);
+  if (spaced) return `${spaced[1]}T${(spaced[2] as string).padEnd(8, ':00').slice(0, 8)}`;
   if (/^\d{4}-\d\d-\d\d$/.test(d)) return `${d}T${time && /^\d\d:\d\d(:\d\d)?$/.test(time.trim()) ? time.trim().padEnd(8, ':00').slice(0, 8) : '00:00:00'}`;
   const ru = /^(\d\d)\.(\d\d)\.(\d{4})(?:\s+(\d\d:\d\d(?::\d\d)?))?$/.exec(d);
   if (ru) return `${ru[3]}-${ru[2]}-${ru[1]}T${(ru[4] ?? '00:00:00').padEnd(8, ':00').slice(0, 8)}`;
