@@ -37,7 +37,7 @@ function retryAfterMs(value: string | null): number | undefined {
 export function classifyAifFault(messages: string[], faultCode: string, isAifFault: boolean): ErpErrorKind {
   const text = messages.join(' ');
   if (/not authori[sz]ed|access denied|permission|нет прав|доступ запрещ|logon failed/i.test(text)) return 'auth';
-  if (/no valid document|not found|does not exist|cannot be found|не найден|не существует/i.test(text)) return 'not-found';
+  if (/no valid document identified|document .*not found|record .*not found|не найден/i.test(text)) return 'not-found';
   if (/deadlock|time-?out|temporar|try again|update conflict|AOS .* (down|unavailable)/i.test(text)) return 'transient';
   if (/already exists|duplicate|уже существует/i.test(text)) return 'conflict';
   // A WCF fault without AifFault detail from the receiver is an infrastructure error, not a business one.

@@ -24,7 +24,7 @@ export class AifFileError extends Error {
 export function normalizeAifText(text: string): string[] {
   let t = text.replace(/^\uFEFF/, '');
   // Attribute values (namespace URIs) broken over lines: the break and the indentation were added, not part of the value.
-  t = t.replace(/=\s*"([^"]*)"/g, (_m, v: string) => `="${v.replace(/\s*[\r\n]\s*/g, '')}"`);
+  t = t.replace(/\s*=\s*"([^"]*)"/g, (_m, v: string) => `="${v.replace(/\s*[\r\n]\s*/g, '')}"`);
   // Element text of ids and action URIs broken over lines.
   t = t.replace(/<((?:\w+:)?(?:MessageId|RequestMessageId|Action))>([^<]*)<\/\1>/g, (_m, n: string, v: string) => `<${n}>${v.replace(/\s+/g, '')}</${n}>`);
   // The published read example ends with "</Envelope" (no ">").
