@@ -96,8 +96,8 @@ export function readAifText(text: string): AifFileContent {
   return out;
 }
 
-/** True when the first bytes look like an AIF message or an AIF SOAP answer (namespace URIs may be wrapped). */
+/** True when the first bytes look like an AIF message, an AIF SOAP answer or an X++ custom service answer (namespace URIs may be wrapped). */
 export function looksLikeAif(head: Buffer): boolean {
   const text = head.toString('utf8').replace(/\s+/g, '');
-  return /^(<!--.*?-->)*<\?xml|^</.test(text) && text.includes('schemas.microsoft.com/dynamics/');
+  return /^(<!--.*?-->)*<\?xml|^</.test(text) && (text.includes('schemas.microsoft.com/dynamics/') || text.includes('schemas.datacontract.org/2004/07/Dynamics.Ax.Application'));
 }
