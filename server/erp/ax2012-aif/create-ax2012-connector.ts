@@ -134,7 +134,7 @@ export function createAx2012Connector(deps: Ax2012ConnectorDeps): ErpConnector {
     return out;
   }
 
-  async function findOrders(field: 'PurchOrderFormNum', values: string[], signal?: AbortSignal): Promise<ErpOrderState[]> {
+  async function findOrders(field: 'PurchOrderFormNum' | 'CustomerRef', values: string[], signal?: AbortSignal): Promise<ErpOrderState[]> {
     const out: ErpOrderState[] = [];
     for (const part of chunks(values, 20)) {
       const criteria = part.map((v): Criterion => ({ dataSource: 'SalesTable', field, operator: 'Equal', value1: v }));
@@ -263,8 +263,12 @@ export function createAx2012Connector(deps: Ax2012ConnectorDeps): ErpConnector {
 
     async findByExternalId(kind, externalId, signal) {
       if (kind !== 'order') throw new ErpError('unsupported', 'AX 2012: claims are not exchanged with this adapter');
+      // PurchOrderFormNum first; CustomerRef holds the same id and survives a user editing the former in AX.
       const found = await findOrders('PurchOrderFormNum', [externalId], signal);
-      return found.find((s) => s.externalId === externalId) ?? null;
+      const hit = found.find((s) => s.externalId === externalId);
+      if (hit) return hit;
+      const byRef = (await findOrders('CustomerRef', [externalId], signal))[0];
+      return byRef ? { ...byRef, externalId } : null;
     },
 
     async submitOrder(cmd: SubmitOrder, signal): Promise<SubmitResult> {

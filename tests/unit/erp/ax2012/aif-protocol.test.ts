@@ -48,8 +48,8 @@ describe('AIF message idempotence', () => {
     });
     expect(r.state).toBe('created');
     const sent = emu.requests.slice(before);
-    expect(sent.map((x) => x.action.split('/').slice(-2).join('.'))).toEqual(['SalesOrderService.find', 'SalesOrderService.create']);
-    expect(sent[1]?.messageId).toBe(`{${externalId.toUpperCase()}}`);
+    expect(sent.map((x) => x.action.split('/').slice(-2).join('.'))).toEqual(['SalesOrderService.find', 'SalesOrderService.find', 'SalesOrderService.create']);
+    expect(sent[2]?.messageId).toBe(`{${externalId.toUpperCase()}}`);
     expect(sent.every((x) => x.company === 'DHRU' && x.soap === '1.1')).toBe(true);
     expect(aifMessageId('DH-000123')).toMatch(/^\{[0-9A-F]{8}-[0-9A-F]{4}-5[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}\}$/);
     expect(aifMessageId('DH-000123')).toBe(aifMessageId('DH-000123'));
@@ -66,6 +66,10 @@ describe('AIF transport and envelopes', () => {
     const found = await connector.findByExternalId('order', externalId);
     expect(found).toMatchObject({ externalId, status: 'confirmed', rawStatus: 'Backorder/None', posted: false, total: '99.90' });
     expect(emu.requests.slice(before).every((x) => x.soap === '1.2')).toBe(true);
+    // A user edited PurchOrderFormNum in AX: the order is still found by CustomerRef.
+    const order = emu.store.ordersByExternalId(externalId)[0];
+    if (order) order.purchOrderFormNum = 'changed by hand';
+    expect(await connector.findByExternalId('order', externalId)).toMatchObject({ externalId, number: order?.salesId });
   });
 
   it('when a value holds XML characters, then it is escaped on the wire and AX answers about that exact value', async () => {
