@@ -150,7 +150,8 @@ export function createD365Router(o: D365RouterOptions): { auth: Router; data: Ro
     if (start + take < limit) {
       const next = new URLSearchParams(q);
       next.set('$skiptoken', String(token + take));
-      body['@odata.nextLink'] = `${origin(req)}/${set.name}?${next.toString().replace(/\+/g, '%20')}`;
+      const query = [...next.entries()].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+      body['@odata.nextLink'] = `${origin(req)}/${set.name}?${query}`;
     }
     res.json(body);
   };
