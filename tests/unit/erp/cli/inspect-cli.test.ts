@@ -27,7 +27,7 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('inspect: formats', () => {
   it('when the registry is listed, then every adapter family is there', () => {
-    expect(payloadFormats.map((f) => f.id)).toEqual(['commerceml', 'ax2012-aif', '1c-odata', 'files-csv', 'files-xml']);
+    expect(payloadFormats.map((f) => f.id)).toEqual(['commerceml', 'ax2012-aif', '1c-odata', 'd365-odata', 'files-csv', 'files-xml']);
   });
 
   it('when a zipped CommerceML 3.1 exchange in windows-1251 is inspected, then the entries are read together', async () => {
@@ -88,6 +88,18 @@ describe('inspect: formats', () => {
     } finally {
       await emu.close();
     }
+  });
+
+  it('when a saved D365 F&O answer is inspected, then it is d365-odata with its entity set', async () => {
+    const file = join(dir, 'onhand.json');
+    await writeFile(file, JSON.stringify({
+      '@odata.context': 'https://contoso.operations.dynamics.com/data/$metadata#WarehousesOnHandV2',
+      value: [{ dataAreaId: 'usmf', ItemNumber: 'A0001', InventoryWarehouseId: '11', OnHandQuantity: 10, ReservedOnHandQuantity: 2.5, AvailableOnHandQuantity: 7.5 }],
+    }));
+    const r = await inspectPayload(file);
+    expect(r.format).toBe('d365-odata/WarehousesOnHandV2');
+    expect(r.counts.stock).toBe(1);
+    expect(r.samples['stock']).toMatchObject({ productRef: { erpId: 'usmf|A0001' }, available: '7.5' });
   });
 
   it('when the file is empty, unknown, in an unknown encoding or missing, then the reason says so', async () => {
