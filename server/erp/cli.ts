@@ -75,7 +75,7 @@ function detect(head: Buffer, fileName: string, formats: PayloadFormat[]): { for
     const id = format.detect(head, fileName);
     if (id) return { format, id };
   }
-  throw new InspectError(`unknown format (not CommerceML, AIF, 1C OData JSON or a drop-folder file): ${basename(fileName)}`);
+  throw new InspectError(`unknown format (not CommerceML, AX AIF, 1C or D365 OData JSON, or a drop-folder file): ${basename(fileName)}`);
 }
 
 function merge(into: ReadResult, add: ReadResult): void {
