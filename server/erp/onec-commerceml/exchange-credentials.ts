@@ -53,17 +53,16 @@ function erpSettings(settings: Record<string, unknown>): Record<string, unknown>
 export async function setExchangeCredentials(portals: PortalsRepository, portalId: number, input: { login: string; password: string }, now = new Date()): Promise<void> {
   const login = input.login.trim();
   if (!login || /[:\r\n]/.test(login)) throw new Error('the exchange login must be non-empty and contain no ":" or line breaks');
-  const portal = await portals.findById(portalId);
-  if (!portal) throw new Error(`portal ${portalId} not found`);
   const exchange: StoredExchangeCredentials = { login, passwordHash: await hashExchangePassword(input.password), updatedAt: now.toISOString() };
-  await portals.patchSettings(portalId, { erp: { ...erpSettings(portal.settings), exchange } });
+  await portals.updateSettings(portalId, (settings) => ({ ...settings, erp: { ...erpSettings(settings), exchange } }));
 }
 
 export async function clearExchangeCredentials(portals: PortalsRepository, portalId: number): Promise<void> {
-  const portal = await portals.findById(portalId);
-  if (!portal) return;
-  const { exchange: _drop, ...rest } = erpSettings(portal.settings);
-  await portals.patchSettings(portalId, { erp: rest });
+  if (!(await portals.findById(portalId))) return;
+  await portals.updateSettings(portalId, (settings) => {
+    const { exchange: _drop, ...rest } = erpSettings(settings);
+    return { ...settings, erp: rest };
+  });
 }
 
 /** The `credentials` dependency of createCommerceMlFeed backed by portal settings (portalKey = member_id). */
