@@ -18,6 +18,8 @@ const ENTITY_EVENT: Record<CrmChange['entity'], string> = {
   type: 'ONCRMTYPE',
 };
 
+const MAX_DELIVERIES = 5000;
+
 export class EventDispatcher implements EventSink {
   private readonly pending = new Set<Promise<unknown>>();
 
@@ -71,6 +73,11 @@ export class EventDispatcher implements EventSink {
     const rt = this.rt();
     const delivery: SDelivery = { id: rt.store.nextId('delivery'), kind, event, url, body, createdAt: rt.clock.now(), status: 'pending', httpStatus: null, error: null };
     rt.store.deliveries.insert(delivery);
+    // A long-running demo keeps the newest deliveries only.
+    if (rt.store.deliveries.size > MAX_DELIVERIES) {
+      const cut = delivery.id - MAX_DELIVERIES;
+      rt.store.deliveries.deleteWhere((d) => d.id <= cut);
+    }
     if (rt.faults.takeDrop()) {
       rt.store.deliveries.update(delivery.id, { status: 'dropped' });
       return null;

@@ -20,7 +20,19 @@ export interface TokenPair {
   face: Face;
 }
 
+/**
+ * Expired access tokens still answer `expired_token` for a day, then go (events and robots mint a token per delivery,
+ * so a long demo would otherwise keep them all).
+ */
+function purgeOldTokens(rt: PortalRuntime): void {
+  if (rt.store.accessTokens.size < 5000) return;
+  const cutoff = rt.clock.now() - 86_400_000;
+  rt.store.accessTokens.deleteWhere((t) => t.expiresAt < cutoff);
+  rt.store.authCodes.deleteWhere((c) => c.expiresAt < cutoff);
+}
+
 export function issueTokenPair(rt: PortalRuntime, app: SApp, userId: number, face: Face = app.face): TokenPair {
+  purgeOldTokens(rt);
   const now = rt.clock.now();
   const lifetime = rt.faults.tokenLifetimeSec;
   const accessToken = randomToken(32);
@@ -32,6 +44,7 @@ export function issueTokenPair(rt: PortalRuntime, app: SApp, userId: number, fac
 
 /** Just an access token (event/robot `auth` blocks carry no refresh token). */
 export function issueAccessToken(rt: PortalRuntime, app: SApp, userId: number, face: Face = app.face): { token: string; expiresIn: number; expires: number } {
+  purgeOldTokens(rt);
   const now = rt.clock.now();
   const lifetime = rt.faults.tokenLifetimeSec;
   const token = randomToken(32);

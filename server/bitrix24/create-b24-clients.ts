@@ -22,9 +22,16 @@ export interface B24Clients {
 export function createB24Clients(deps: { config: AppConfig; logger: Logger; portals: PortalsRepository; keyPrefix?: string } & B24ClientOptions): B24Clients {
   const limiter = createRateLimiter({ ...deps.config.b24.rateLimit, redisUrl: deps.config.redisUrl, keyPrefix: deps.keyPrefix });
   const { config, logger, portals, keyPrefix: _keyPrefix, ...options } = deps;
+  // One client per portal: it holds the SDK object and its interceptors; state that matters (tokens, limiter,
+  // operating stats) is shared anyway, so reuse is only about not rebuilding it per request.
+  const perPortal = new Map<number, B24Client>();
   return {
     limiter,
-    forPortal: (portalId) => createPortalClient({ ...options, portals, config, logger, limiter, portalId }),
+    forPortal: (portalId) => {
+      let client = perPortal.get(portalId);
+      if (!client) perPortal.set(portalId, (client = createPortalClient({ ...options, portals, config, logger, limiter, portalId })));
+      return client;
+    },
     forWebhook: (url, limiterKey) => createWebhookClient(url, { ...options, logger, limiter, limiterKey }),
     close: async () => {
       await limiter.close?.();

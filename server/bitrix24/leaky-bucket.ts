@@ -52,10 +52,10 @@ export function penalizeBucket(state: LeakyBucketState | undefined, now: number,
 /**
  * The safety margin between the portal's limit and ours. Requests we release on time can still arrive bunched (a GC
  * pause or a busy event loop delays several, then they leave together), so we keep room for ~100 ms of bunching at the
- * drain rate, and at least 4 % of the burst.
+ * drain rate, at least 4 % of the burst, and never less than 2 slots (one second of bunching at the default 2/s).
  */
 export function bucketConfigFor(limit: { burst: number; drainPerSecond: number }, safety?: { burstMargin?: number; drainFactor?: number }): LeakyBucketConfig {
-  const margin = safety?.burstMargin ?? Math.max(1, Math.ceil(limit.burst * 0.04), Math.ceil(limit.drainPerSecond * 0.1));
+  const margin = safety?.burstMargin ?? Math.max(Math.min(2, limit.burst - 1), Math.ceil(limit.burst * 0.04), Math.ceil(limit.drainPerSecond * 0.1));
   const factor = safety?.drainFactor ?? 0.97;
   return { capacity: Math.max(1, limit.burst - margin), drainPerMs: (limit.drainPerSecond * factor) / 1000 };
 }

@@ -87,11 +87,27 @@ type B24Config = InternalAxiosRequestConfig & { b24?: { params?: unknown; token?
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+/**
+ * Keep-alive agents shared by every client of the process (one pair per extra CA), so creating clients freely never
+ * piles up idle sockets; the portal sees few long-lived connections instead of a TLS handshake per call.
+ */
+const agents = new Map<string, { http: HttpAgent; https: HttpsAgent }>();
+function agentsFor(caCertPem: string | undefined) {
+  const key = caCertPem ?? '';
+  let pair = agents.get(key);
+  if (!pair) {
+    const options = { keepAlive: true, maxSockets: 32 };
+    pair = { http: new HttpAgent(options), https: new HttpsAgent(caCertPem ? { ...options, ca: caCertPem } : options) };
+    agents.set(key, pair);
+  }
+  return pair;
+}
+
 function installInterceptors(client: AxiosInstance, opts: TransportOptions & { limiterKey: string; tokens?: PortalTokenSource }): void {
   client.defaults.timeout = opts.timeoutMs ?? 65_000;
-  const agentOptions = { keepAlive: true, maxSockets: 16 };
-  client.defaults.httpAgent = new HttpAgent(agentOptions);
-  client.defaults.httpsAgent = new HttpsAgent(opts.caCertPem ? { ...agentOptions, ca: opts.caCertPem } : agentOptions);
+  const shared = agentsFor(opts.caCertPem);
+  client.defaults.httpAgent = shared.http;
+  client.defaults.httpsAgent = shared.https;
   // A moved portal answers 302 to a POST (change-domen.md); following it as a GET would lose the body. Surface it.
   client.defaults.maxRedirects = 0;
 

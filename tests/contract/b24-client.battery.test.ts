@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { B24Error, createMemoryRateLimiter, createWebhookClient, type B24Client } from '../../server/bitrix24/index.js';
+import { B24Error, createB24Clients, createMemoryRateLimiter, createWebhookClient, type B24Client } from '../../server/bitrix24/index.js';
 import { createTenant, startPortalWithApp, type AppOnPortal, type Tenant } from './b24-client.setup.js';
 
 /**
@@ -312,5 +312,20 @@ describe('incoming webhook client', () => {
     await expect(hook.call('placement.bind', { PLACEMENT: 'CRM_DEAL_DETAIL_TAB', HANDLER: 'https://example.invalid/x' })).rejects.toMatchObject({ kind: 'access_denied', code: 'WRONG_AUTH_TYPE' });
     await expect(hook.call('event.bind', { event: 'ONCRMDEALADD', handler: 'https://example.invalid/x' })).rejects.toMatchObject({ kind: 'access_denied', code: 'ACCESS_DENIED' });
     expect(tenant.t.logs.text).not.toContain(new URL(app.sandbox.httpsWebhookUrl!).pathname.split('/')[3]!);
+  });
+});
+
+describe('the per-instance factory', () => {
+  it('when createB24Clients is built from the app context, then it reuses one client per portal and paces with the configured limit', async () => {
+    const clients = createB24Clients({ config: tenant.t.ctx.config, logger: tenant.t.ctx.logger, portals: tenant.t.ctx.portals });
+    try {
+      const a = clients.forPortal(tenant.portalId);
+      expect(clients.forPortal(tenant.portalId)).toBe(a);
+      expect(tenant.t.ctx.config.b24.rateLimit).toEqual({ burst: 50, drainPerSecond: 2 });
+      expect(clients.limiter.redis).toBeUndefined(); // no REDIS_URL in this config: in-process limiter
+      await expect(a.call<{ ID: string | number }>('user.current')).resolves.toMatchObject({ ID: expect.anything() });
+    } finally {
+      await clients.close();
+    }
   });
 });
