@@ -29,6 +29,37 @@ runErpConnectorBattery('1C OData (УТ 11) against the emulator', async () => {
   };
 });
 
+/** The same battery against the БП 3.0 profile: customers are Контрагенты, stock and debts come from Хозрасчетный. */
+runErpConnectorBattery('1C OData (БП 3.0) against the emulator', async () => {
+  const catalog = generateCatalog({ seed: 'battery-bp', skus: 200, customers: 6, asOf: formatLocal(Date.now()) });
+  const running = await startOnecOdataEmulator({ catalog, configuration: 'bp30', base: 'accounting' });
+  const connector = createOnecOdataConnector({
+    baseUrl: running.baseUrl, user: 'odata', password: 'odata', profile: 'bp30', timeZone: 'UTC', pageSize: 80, timeoutMs: 5000,
+  });
+  return {
+    connector,
+    emulator: {
+      catalog,
+      faults: running.emulator.faults,
+      findOrderByExternalId: (id) => running.emulator.findOrderByExternalId(id),
+      setOrderStatus: (id, status) => running.emulator.setOrderStatus(id, status),
+      updateProduct: (index, patch) => running.emulator.updateProduct(index, patch),
+      close: () => running.close(),
+    },
+    options: {
+      ids: { customer: (c) => c.counterpartyRef },
+      // БП keeps no brands, packs, barcodes, pictures, analogs or additional properties in these objects.
+      productFields: ['sku', 'name', 'fullName', 'groupRef', 'baseUnit', 'description', 'vatRate', 'deleted'],
+      stockExpected: false,
+      stockReserve: false,
+      // Sales are the only customer documents; a СчетНаОплатуПокупателю is the order itself.
+      documentKind: (d) => (d.kind === 'invoice' ? null : 'waybill'),
+      orderStatuses: [{ set: 'confirmed', expect: 'confirmed' }, { set: 'shipped', expect: 'shipped' }],
+    },
+    teardown: () => running.close(),
+  };
+});
+
 describe('1C OData adapter against the emulator: protocol details', () => {
   let running: RunningOnecOdataEmulator;
   let catalog: GeneratedCatalog;

@@ -27,7 +27,7 @@ export type DimKind = 'ref' | 'composite' | 'value';
 export interface RegisterDef {
   /** e.g. AccumulationRegister_СвободныеОстатки */
   name: string;
-  kind: 'accumulation' | 'information';
+  kind: 'accumulation' | 'information' | 'accounting';
   dims: Array<{ name: string; kind: DimKind }>;
   resources: string[];
   /** Extra (non-dimension) attributes of information-register records. */
@@ -561,10 +561,14 @@ export function buildOnecSources(state: OnecState) {
   const setByName = new Map(sets.map((s) => [s.name, s]));
   const registerByName = new Map(registers.map((r) => [r.name, r]));
   return {
+    configuration: 'ut11' as 'ut11' | 'bp30',
     sets,
     registers,
     set: (name: string) => setByName.get(name),
     register: (name: string) => registerByName.get(name),
+    /** The document our orders are (УТ: ЗаказКлиента; БП: СчетНаОплатуПокупателю) and how 1C titles it in messages. */
+    ordersSet: 'Document_ЗаказКлиента',
+    orderTitle: 'Заказ клиента',
     orderRow,
     externalIdOf,
   };
