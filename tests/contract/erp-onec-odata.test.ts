@@ -83,6 +83,23 @@ describe('1C OData adapter against the emulator: protocol details', () => {
     };
   };
 
+  it('when faults and statuses are driven over the control API, then the OData side shows them', async () => {
+    const control = axios.create({ baseURL: running.controlUrl, validateStatus: () => true });
+    expect((await control.post('/faults', { kind: 'rate-limit', retryAfterSeconds: 3, times: 1 })).status).toBe(201);
+    const limited = await raw.get(url('Catalog_Склады?$format=json'));
+    expect(limited.status).toBe(429);
+    expect(limited.headers['retry-after']).toBe('3');
+    expect((await raw.get(url('Catalog_Склады?$format=json'))).status).toBe(200);
+    expect((await control.get('/faults')).data.faults).toEqual([]);
+    const order = catalog.orders.find((o) => o.externalId && o.status === 'confirmed');
+    if (!order) throw new Error('the catalog has no confirmed DealerHub order');
+    const moved = await control.post(`/orders/${order.externalId}/status`, { status: 'КОтгрузке' });
+    expect(moved.data).toMatchObject({ rawStatus: 'КОтгрузке', externalId: order.externalId });
+    expect((await control.post(`/orders/${order.externalId}/status`, { status: 'confirmed' })).data.rawStatus).toBe('Согласован');
+    expect((await control.post('/orders/nope/status', { status: 'closed' })).status).toBe(400);
+    expect((await control.post('/faults', { kind: 'explode' })).status).toBe(400);
+  });
+
   it('when the password is wrong, then the emulator answers 401 and the adapter reports auth', async () => {
     expect((await axios.get(`${running.baseUrl}/?$format=json`, { validateStatus: () => true })).status).toBe(401);
     const err = await erpErrorOf(() => connect({ password: 'wrong' }).warehouses());
