@@ -202,6 +202,20 @@ describe('1C OData adapter against the emulator: protocol details', () => {
     running.emulator.updateProduct(index, { deleted: catalog.product(index).deleted });
   });
 
+  it('when the process restarts in the middle of a full pull, then the next incremental pull makes up what was not recorded', async () => {
+    const a = connect();
+    const first = await a.products(null);
+    expect(first.items).toHaveLength(50);
+    const b = connect();
+    // The rest of the pass (150) is followed, in the same run, by a delta that refetches the 50 the lost map missed.
+    const rest = await drain((cur) => b.products(cur ?? first.next));
+    expect(rest.items).toHaveLength(200);
+    expect(new Set(rest.items.slice(150).map((p) => p.ref.erpId))).toEqual(new Set(first.items.map((p) => p.ref.erpId)));
+    expect(new Set([...first.items, ...rest.items].map((p) => p.ref.erpId)).size).toBe(200);
+    const quiet = await drain((cur) => b.products(cur ?? rest.last));
+    expect(quiet.items).toEqual([]);
+  });
+
   it('when stock is asked for more than 20 products and the pass moves to another connector instance, then rows are complete and unique', async () => {
     const refs = Array.from({ length: 45 }, (_, i) => ({ erpId: catalog.productRef(i) }));
     const expected = [...catalog.stock()].filter((r) => r.productIndex < 45);

@@ -17,6 +17,9 @@ import {
 import { assertOnecProfile, parseOnecMetadata } from './onec-metadata-check.js';
 import { resolveOnecProfile, type OnecProfile, type OnecProfileName } from './onec-profile.js';
 import { VersionMap } from './version-map.js';
+import { localTimestamp, toBaseLocal } from './local-time.js';
+
+export { localTimestamp };
 
 /**
  * ErpConnector over the 1C:Enterprise standard OData interface (erp-integration.md §1, §5).
@@ -57,7 +60,7 @@ export interface OnecOdataConnectorDeps {
 }
 
 type Cur<K extends string, T> = T & { k: K };
-type ProductsCursor = Cur<'products', { p: 'full'; skip: number; m: string; t?: number } | { p: 'delta'; m: string; q?: string[] }>;
+type ProductsCursor = Cur<'products', { p: 'full'; skip: number; pass: string; t?: number } | { p: 'delta'; m: string; q?: string[] }>;
 type SkipCursor<K extends string> = Cur<K, { skip: number; part?: number }>;
 type StockCursor = Cur<'stock', { pass: string; slice: number; phase: 'free' | 'incoming'; skip: number }>;
 
@@ -72,12 +75,6 @@ function decode<T extends { k: string }>(cursor: Cursor, kind: T['k']): T {
   }
   if (c?.k !== kind) throw new ErpError('validation', `1C OData: the cursor belongs to "${String(c?.k)}", not to ${kind}`);
   return c;
-}
-
-/** "2026-11-23T17:16:03" in the base's time zone. */
-export function localTimestamp(date: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(date);
-  return parts.replace(' ', 'T');
 }
 
 const daysBetween = (from: string, to: string) => Math.floor((Date.parse(`${to.slice(0, 10)}T00:00:00Z`) - Date.parse(`${from.slice(0, 10)}T00:00:00Z`)) / 86_400_000);
@@ -200,21 +197,32 @@ export function createOnecOdataConnector(deps: OnecOdataConnectorDeps): ErpConne
     });
   }
 
+  const fullPasses = new Map<string, VersionMap>();
+
   async function products(cursor: Cursor | null, signal?: AbortSignal): Promise<Page<ErpProduct>> {
     await ready(signal);
     const set = p.products.set;
-    const c: ProductsCursor = cursor ? decode<ProductsCursor>(cursor, 'products') : { k: 'products', p: 'full', skip: 0, m: '' };
-    const map = c.m ? VersionMap.decode(c.m) : new VersionMap();
+    const c: ProductsCursor = cursor ? decode<ProductsCursor>(cursor, 'products') : { k: 'products', p: 'full', skip: 0, pass: randomUUID() };
     if (c.p === 'full') {
+      // The versions delivered so far stay in memory during a full pass (a cursor per page would copy a growing map
+      // every time); if the process restarted mid-pass the map lacks the earlier pages and the next delta refetches them.
+      const map = fullPasses.get(c.pass) ?? new VersionMap();
       const total = c.skip === 0 ? await http.count(set, 'IsFolder eq false', signal) : c.t;
       const rows = await http.list<OnecRow>(set, { filter: 'IsFolder eq false', orderby: 'Ref_Key', top: pageSize, skip: c.skip, select: productSelect }, signal);
       const items = await completeProducts(rows, signal);
       for (const r of rows) map.set(str(r.Ref_Key), str(r.DataVersion));
-      const next: ProductsCursor = rows.length < pageSize
-        ? { k: 'products', p: 'delta', m: map.encode() }
-        : { k: 'products', p: 'full', skip: c.skip + rows.length, m: map.encode(), ...(total === undefined ? {} : { t: total }) };
+      let next: ProductsCursor;
+      if (rows.length < pageSize) {
+        next = { k: 'products', p: 'delta', m: map.encode() };
+        fullPasses.delete(c.pass);
+      } else {
+        next = { k: 'products', p: 'full', skip: c.skip + rows.length, pass: c.pass, ...(total === undefined ? {} : { t: total }) };
+        fullPasses.set(c.pass, map);
+        if (fullPasses.size > 4) fullPasses.delete(fullPasses.keys().next().value as string);
+      }
       return { items, next: encode(next), ...(total === undefined ? {} : { total }) };
     }
+    const map = VersionMap.decode(c.m);
     let queue = c.q;
     let base = map;
     if (!queue) {
@@ -478,7 +486,7 @@ export function createOnecOdataConnector(deps: OnecOdataConnectorDeps): ErpConne
     const part = sets[c.part ?? 0];
     if (!part) return { items: [], next: null };
     const rows = await http.list<OnecRow>(part.set, {
-      filter: and(q.customerRef ? eq(part.fields.customer, guidLit(q.customerRef.erpId)) : null, `Date ge ${dateLit(q.from)}`, `Date le ${dateLit(q.to)}`, 'DeletionMark eq false'),
+      filter: and(q.customerRef ? eq(part.fields.customer, guidLit(q.customerRef.erpId)) : null, `Date ge ${dateLit(toBaseLocal(q.from, timeZone))}`, `Date le ${dateLit(toBaseLocal(q.to, timeZone))}`, 'DeletionMark eq false'),
       orderby: 'Date,Ref_Key', top: pageSize, skip: c.skip,
       select: ['Ref_Key', 'Number', 'Date', 'Posted', 'Валюта_Key', part.fields.customer, part.fields.order, part.fields.orderType, part.fields.amount,
         ...('variant' in part.fields && part.fields.variant ? [part.fields.variant] : [])].filter((x): x is string => !!x),
@@ -524,7 +532,7 @@ export function createOnecOdataConnector(deps: OnecOdataConnectorDeps): ErpConne
     const rows = await http.list<OnecRow>(p.orders.set, {
       filter: and(
         ids ? ids.map(markerFilter).join(' or ') : `substringof(${strLit('[DealerHub:')}, ${p.orders.comment})`,
-        q.since ? `Date ge ${dateLit(q.since)}` : null,
+        q.since ? `Date ge ${dateLit(toBaseLocal(q.since, timeZone))}` : null,
       ),
       orderby: 'Date,Ref_Key', top: pageSize, skip: c.skip, select: orderSelect,
     }, signal);
