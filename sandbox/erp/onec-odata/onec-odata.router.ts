@@ -213,8 +213,9 @@ export function createOnecOdataRouter(deps: OnecRouterDeps): Router {
       for (const r of reg.resources) out[`${r}Balance`] = row[r];
       return out;
     };
-    if (!args.Condition && dims.length === reg.dims.length) {
-      return { ...reg.rows, name: `${reg.name}/Balance`, row: (i) => rename(reg.rows.row(i)), light: undefined, lightFields: undefined };
+    // Rows are already unique per the requested dimensions when only always-empty ones are left out: no grouping needed.
+    if (!args.Condition && reg.dims.every((d) => wanted.includes(d.name) || reg.emptyDims?.includes(d.name))) {
+      return { ...reg.rows, name: `${reg.name}/Balance(${wanted.join(',')})`, row: (i) => rename(reg.rows.row(i)), light: undefined, lightFields: undefined };
     }
     if (args.Condition) checkMembers(args.Condition, new Set([...dimFields(reg.dims).map(([n]) => n), ...reg.resources]), reg.name);
     // Paging through an aggregated balance asks the same question page after page: keep the grouped rows.
