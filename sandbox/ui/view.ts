@@ -10,7 +10,7 @@ export function userName(u: SUser | undefined): string {
 }
 
 export function userRoleLabel(u: SUser): string {
-  if (u.USER_TYPE === 'extranet') return 'Экстранет';
+  if (u.USER_TYPE !== 'employee') return u.WORK_POSITION ? `${u.WORK_POSITION} · экстранет` : 'Экстранет';
   if (u.IS_ADMIN) return 'Администратор';
   return u.WORK_POSITION || 'Сотрудник';
 }

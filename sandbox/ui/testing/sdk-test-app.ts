@@ -8,7 +8,8 @@ import { parseQueryToPlain } from '../../rest/php-query.js';
 /**
  * A tiny Bitrix24 app for page tests and demos: every page it serves (install, app, placement handlers) loads the
  * UNMODIFIED official SDK's UMD build (@bitrix24/b24jssdk dist/umd) and runs `initializeB24Frame()`, shows what it got
- * (placement, options, install mode), sets the title, resizes its frame, calls `user.current` through the frame's
+ * (placement, options, install mode), sets the title, resizes its frame (`?height=N`, or `?fit=1` for fitWindow();
+ * `?filler=N` makes the page taller), calls `user.current` through the frame's
  * REST client and — on the install page — finishes the installation with `installFinish()`. It records every request
  * the portal (or the browser) makes to it.
  */
@@ -66,6 +67,7 @@ ${isInstall ? '<p><button id="finish" type="button">Завершить уста�
   var q = new URLSearchParams(location.search);
   var $ = function (id) { return document.getElementById(id); };
   var status = function (text, cls) { $('status').textContent = text; $('status').className = cls || ''; };
+  if (q.get('filler')) document.querySelector('.filler').style.height = Number(q.get('filler')) + 'px';
   B24Js.initializeB24Frame().then(async function ($b24) {
     window.$b24 = $b24;
     $('placement').textContent = $b24.placement.placement;
