@@ -70,6 +70,6 @@ ${ufs.length ? h`<div class="section" data-testid="user-fields"><h3>Дополн
   const error = typeof ctx.req.query.error === 'string' ? ctx.req.query.error : '';
   const body = h`${error ? h`<div class="notice error" style="margin-bottom:12px" data-testid="card-error">${error}</div>` : ''}<div class="workarea" style="padding:14px 16px;margin-bottom:14px">${stageBar(ctx, item)}</div>
 <div data-testid="card" data-entity-type-id="${model.entityTypeId}" data-item-id="${item.id}">${renderTabs(tabs, 'main')}</div>`;
-  const toolbar = h`<span class="pill" style="background:rgba(255,255,255,.2);color:#fff">${model.title} · ID ${item.id}</span><a class="btn btn-light" href="${itemBasePath(model.entityTypeId)}/automation/${multiPipeline ? `?category=${categoryId}` : ''}">Роботы</a><a class="btn btn-light" href="${itemBasePath(model.entityTypeId)}/list/">К списку</a>`;
+  const toolbar = h`<span class="pill" style="background:rgba(255,255,255,.2);color:#fff">${model.title} · ID ${item.id}</span>${model.kind === 'lead' ? '' : h`<a class="btn btn-light" href="${itemBasePath(model.entityTypeId)}/automation/${multiPipeline ? `?category=${categoryId}` : ''}">Роботы</a>`}<a class="btn btn-light" href="${itemBasePath(model.entityTypeId)}/list/">К списку</a>`;
   return renderPage(ctx, { title: String(item.fields.title ?? `#${item.id}`), body, toolbar });
 }

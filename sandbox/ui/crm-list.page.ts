@@ -54,7 +54,9 @@ export function renderItemList(ctx: PageContext, model: ItemTypeModel): string {
     categories.length > 1
       ? h`${categories.map((c) => h`<a class="btn btn-xs ${c.id === category?.id ? 'btn-primary' : 'btn-light'}" href="${base}/list/?category=${c.id}">${c.name}</a>`)}`
       : '';
-  const toolbar = h`${pipelines}<a class="btn btn-light" href="${base}/automation/${category && categories.length > 1 ? `?category=${category.id}` : ''}" data-testid="robots-button">Роботы</a>`;
+  // Leads have no automation editor in the sandbox (robots are attached to deals and smart processes).
+  const robots = model.kind === 'lead' ? '' : h`<a class="btn btn-light" href="${base}/automation/${category && categories.length > 1 ? `?category=${category.id}` : ''}" data-testid="robots-button">Роботы</a>`;
+  const toolbar = h`${pipelines}${robots}`;
   const body = h`<div class="workarea flush">${grid(['ID', 'Название', 'Стадия', 'Компания', 'Ответственный', 'Создан'], rows, 'crm-list')}${pager(ctx, all.length, page)}</div>`;
   return renderPage(ctx, { title: model.entityTypeId === 2 ? 'Сделки' : model.entityTypeId === 1 ? 'Лиды' : model.title, body, toolbar });
 }
