@@ -115,6 +115,18 @@ describe('pages per role', () => {
     expect(card.body).toContain('data-testid="stage-bar"');
   });
 
+  it('when an employee has no CRM rights, then CRM pages refuse them too', async () => {
+    const engineer = portal.users.service[0] as number;
+    portal.setCrmAccess(engineer, 'none');
+    try {
+      const r = await html(`/crm/type/${demo.entityTypeId}/details/${demo.itemIds[0]}/`, engineer);
+      expect(r.status).toBe(403);
+      expect(r.body).toContain('У вас нет прав на просмотр CRM.');
+    } finally {
+      portal.setCrmAccess(engineer, 'full');
+    }
+  });
+
   it('when a list has more items than a page, then it is paged', async () => {
     for (let i = 0; i < 21; i++) await resultOf(portal.webhookUrl, 'crm.item.add', { entityTypeId: 2, fields: { title: `Пакетная сделка ${i}` } });
     const first = await html('/crm/deal/list/', manager());
