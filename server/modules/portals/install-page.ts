@@ -42,6 +42,13 @@ function readBuiltPage(file = resolve(import.meta.dirname, '..', '..', '..', 'di
   return builtPage;
 }
 
+/** Puts the bootstrap JSON into a built widget page (before </head>, so it exists when the module script runs). */
+export function injectBootstrap(html: string, bootstrap: InstallBootstrap, lang: string): string {
+  const data = `<script id="dh-bootstrap" type="application/json">${scriptJson(bootstrap)}</script>`;
+  const page = html.replace(/<html lang="[^"]*"/, `<html lang="${lang.startsWith('ru') ? 'ru' : 'en'}"`);
+  return page.includes('</head>') ? page.replace('</head>', `${data}</head>`) : `${data}${page}`;
+}
+
 /**
  * The page the portal shows in its install slider: the install widget (step-by-step progress, retry, installFinish)
  * with its bootstrap JSON, or — when the widgets are not built — a plain page that still says what is happening.
@@ -51,10 +58,7 @@ export function renderInstallPage({ portal, lang, bootstrap }: { portal: Portal;
   const t = ru ? TEXT.ru : TEXT.en;
   const data = bootstrap ? `<script id="dh-bootstrap" type="application/json">${scriptJson(bootstrap)}</script>` : '';
   const built = bootstrap ? readBuiltPage() : null;
-  if (built) {
-    const html = built.replace(/<html lang="[^"]*"/, `<html lang="${ru ? 'ru' : 'en'}"`);
-    return html.includes('</head>') ? html.replace('</head>', `${data}</head>`) : `${data}${html}`;
-  }
+  if (built && bootstrap) return injectBootstrap(built, bootstrap, lang);
   return `<!doctype html><html lang="${ru ? 'ru' : 'en'}"><head><meta charset="utf-8">
 <title>${t.title}</title><meta name="viewport" content="width=device-width, initial-scale=1">${data}</head>
 <body style="font-family:system-ui,sans-serif;margin:32px"><h1 style="font-size:20px">${t.title}</h1>
