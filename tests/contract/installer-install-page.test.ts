@@ -148,4 +148,17 @@ describe('install page and lifecycle wiring', () => {
     expect(row.manifestVersion).toBeNull();
     expect((await t.ctx.jobs.list({ kind: APPLY_JOB, status: 'queued' })).total).toBe(0);
   });
+
+  it('when the portal removes the app without clean-up, then the record forgets the handlers (gone with the app) but keeps the smart processes', async () => {
+    const { portal: other } = await t.ctx.portals.upsertInstalled({ memberId: 'another-member', domain: portal.domain, protocol: 'http' });
+    const record = { manifestVersion: 1, smartProcesses: { orders: { typeId: 2, entityTypeId: 1032, categoryId: 5, title: 'Заказы', stages: {}, fields: {} } }, placements: [{ key: 'orderTab', placement: 'CRM_DYNAMIC_1032_DETAIL_TAB', handler: 'h' }], robots: [{ code: 'dh_x', fingerprint: 'f', entityTypeIds: [1032] }], events: [{ event: 'ONAPPUPDATE', handler: 'h' }] };
+    await t.ctx.portals.patchSettings(other.id, { installer: record, unrelated: { keep: true } });
+    await t.ctx.portals.setVersions(other.id, { manifestVersion: 1 });
+    for (const hook of t.ctx.hooks.portalUninstalled) await hook(other, false);
+    const after = (await t.ctx.portals.findById(other.id))!;
+    expect(after.settings.unrelated).toEqual({ keep: true });
+    expect(readRecord(after.settings)).toMatchObject({ manifestVersion: null, placements: [], robots: [], events: [], smartProcesses: { orders: { typeId: 2 } } });
+    expect(after.settings.installer).toHaveProperty('uninstalledAt');
+    expect(after.manifestVersion).toBeNull();
+  });
 });
