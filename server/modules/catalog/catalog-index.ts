@@ -17,6 +17,7 @@ export interface CatalogProductInput {
   unit: string;
   /** Base units per pack, as a decimal string ("12"); null when the product has no pack. */
   packRatio: string | null;
+  /** Read once while indexing (dictionary-encoded into columns) and not kept: see propertiesOf. */
   properties: Array<{ id: string; name: string; value: string }>;
   barcodes: string[];
   analogIds: number[];
@@ -24,6 +25,11 @@ export interface CatalogProductInput {
   onSale: boolean;
   popularity: number;
 }
+
+/** A product as the index keeps it: the input object, its property list emptied (that lives in the columns). */
+export type CatalogProduct = Omit<CatalogProductInput, 'properties'>;
+
+const NO_PROPERTIES: never[] = [];
 
 export interface CatalogGroupInput {
   id: number;
@@ -66,16 +72,21 @@ export interface CatalogQuery {
   filters?: Record<string, string[]>;
   /** Only products with stock (> 0 available) in the chosen scope. */
   inStockOnly?: boolean;
-  /** Stock scope: one city or one warehouse; all warehouses when absent. */
+  /** Stock scope: one city or one warehouse; all warehouses when absent. Stock is in whatever unit setStock got. */
   city?: string | null;
   warehouseId?: number | null;
   /** Restricts to these product ids (the search box's hits), in that order when sort is 'relevance'. */
   productIds?: number[] | null;
+  /** What identifies productIds for the match cache (e.g. the normalized search text); without it they are not cached. */
+  productIdsKey?: string;
   sort?: CatalogSort | 'relevance';
   dir?: 'asc' | 'desc';
   offset?: number;
   limit?: number;
-  /** The dealer's unit price per slot, for sorting by price (exact prices are quoted for the page only). */
+  /**
+   * The dealer's unit price per slot, for sorting by price (exact prices are quoted for the page only). NaN = the
+   * product has no price: it goes last in both directions.
+   */
   priceForSlot?: (slot: number) => number;
 }
 
@@ -94,9 +105,11 @@ export interface CatalogPage {
 const BRAND = 'brand';
 
 const MAX_FACET_VALUES = 50;
+/** Recent dealer-independent query results kept (matched slots as Int32Array + facets). */
+const MATCH_CACHE_SIZE = 1_024;
 
 export class CatalogIndex {
-  readonly products: CatalogProductInput[] = [];
+  readonly products: CatalogProduct[] = [];
   private readonly slotById = new Map<number, number>();
   private readonly groupOf: Int32Array;
   private readonly groups = new Map<number, CatalogGroupNode>();
@@ -107,6 +120,8 @@ export class CatalogIndex {
   private readonly propCodes = new Map<string, Map<string, number>>();
   /** Property id → value code per slot (-1 when the product lacks it). */
   private readonly propColumn = new Map<string, Int32Array>();
+  /** Property ids in the order they were first met (the card lists a product's properties in this order). */
+  private readonly propOrder: string[] = [];
   private readonly warehouses: CatalogWarehouseInput[];
   private readonly warehouseIndex = new Map<number, number>();
   /** available[warehouseIndex * n + slot] */
@@ -116,7 +131,16 @@ export class CatalogIndex {
   private readonly totalsCache = new Map<string, Float64Array>();
   private readonly onSale: Uint8Array;
   /** Dealer-independent part of recent queries (matches in name order + facets), dropped on any stock change. */
-  private readonly matchCache = new Map<string, { matched: number[]; facets: Facet[] }>();
+  private readonly matchCache = new Map<string, { matched: Int32Array; facets: Facet[] }>();
+  // Facet counting layout (built once): every (property, value) pair has a flat number; each slot lists its own
+  // pairs contiguously, so counting a matched product touches its ~10 values, not every property column.
+  private propIndex = new Map<string, number>();
+  private valueOffset = new Int32Array(1);
+  private slotFacetStart = new Int32Array(1);
+  private slotFacetFlat = new Int32Array(0);
+  /** Per property: value code → its position in the property's natural order (numbers as numbers). */
+  private valueRank: Int32Array[] = [];
+  private matchScratch = new Int32Array(0);
 
   constructor(input: { products: CatalogProductInput[]; groups: CatalogGroupInput[]; warehouses: CatalogWarehouseInput[] }) {
     const n = input.products.length;
@@ -132,6 +156,9 @@ export class CatalogIndex {
 
     const slotsByGroup = new Map<number, number[]>();
     input.products.forEach((p, slot) => {
+      // The index takes the objects over; their property lists live on in the columns only (see propertiesOf).
+      const properties = p.properties;
+      (p as { properties: unknown[] }).properties = NO_PROPERTIES;
       this.products.push(p);
       this.slotById.set(p.id, slot);
       if (p.groupId !== null) {
@@ -144,10 +171,10 @@ export class CatalogIndex {
         }
       }
       this.setProp(slot, BRAND, 'Бренд', p.brand);
-      for (const prop of p.properties) this.setProp(slot, prop.id, prop.name, prop.value);
+      for (const prop of properties) this.setProp(slot, prop.id, prop.name, prop.value);
     });
-    const collator = new Intl.Collator('ru', { numeric: true, sensitivity: 'base' });
-    this.allByName = Int32Array.from(input.products.map((_, slot) => slot)).sort((a, b) => collator.compare(input.products[a]!.name, input.products[b]!.name) || a - b);
+    const keys = input.products.map((p) => nameSortKey(p.name));
+    this.allByName = Int32Array.from(keys.keys()).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b));
     const nameRank = new Int32Array(n);
     this.allByName.forEach((slot, rank) => (nameRank[slot] = rank));
     for (const [g, list] of slotsByGroup) {
@@ -156,6 +183,38 @@ export class CatalogIndex {
       const node = this.groups.get(g);
       if (node) node.productCount = list.filter((s) => this.products[s]!.onSale).length;
     }
+    this.buildFacetLayout();
+  }
+
+  private buildFacetLayout(): void {
+    const n = this.products.length;
+    const columns = this.propOrder.map((id) => this.propColumn.get(id)!);
+    this.propIndex = new Map(this.propOrder.map((id, i) => [id, i]));
+    this.valueOffset = new Int32Array(columns.length + 1);
+    const collator = new Intl.Collator('ru', { numeric: true, sensitivity: 'base' });
+    this.valueRank = this.propOrder.map((id, i) => {
+      const dict = this.propValues.get(id)!;
+      this.valueOffset[i + 1] = this.valueOffset[i]! + dict.length;
+      const order = Int32Array.from(dict.keys()).sort((a, b) => collator.compare(dict[a]!, dict[b]!) || a - b);
+      const rank = new Int32Array(dict.length);
+      order.forEach((code, r) => (rank[code] = r));
+      return rank;
+    });
+    this.slotFacetStart = new Int32Array(n + 1);
+    let total = 0;
+    for (let slot = 0; slot < n; slot++) {
+      for (const column of columns) if (column[slot]! >= 0) total++;
+      this.slotFacetStart[slot + 1] = total;
+    }
+    this.slotFacetFlat = new Int32Array(total);
+    let at = 0;
+    for (let slot = 0; slot < n; slot++) {
+      for (let pi = 0; pi < columns.length; pi++) {
+        const code = columns[pi]![slot]!;
+        if (code >= 0) this.slotFacetFlat[at++] = this.valueOffset[pi]! + code;
+      }
+    }
+    this.matchScratch = new Int32Array(n);
   }
 
   get size(): number {
@@ -166,7 +225,7 @@ export class CatalogIndex {
     return this.slotById.get(productId);
   }
 
-  /** Replaces stock for the given rows (a warehouse snapshot or a delta). */
+  /** Sets stock for the given rows (a delta: other products keep theirs). */
   setStock(rows: Array<{ productId: number; warehouseId: number; available: number }>): void {
     const n = this.products.length;
     for (const r of rows) {
@@ -175,6 +234,51 @@ export class CatalogIndex {
       if (slot === undefined || w === undefined) continue;
       this.available[w * n + slot] = r.available;
     }
+    this.stockChanged();
+  }
+
+  /** Replaces one warehouse's whole snapshot: products not in `rows` have nothing there. */
+  replaceWarehouseStock(warehouseId: number, rows: Array<{ productId: number; available: number }>): void {
+    const w = this.warehouseIndex.get(warehouseId);
+    if (w === undefined) return;
+    const n = this.products.length;
+    this.available.fill(0, w * n, (w + 1) * n);
+    for (const r of rows) {
+      const slot = this.slotById.get(r.productId);
+      if (slot !== undefined) this.available[w * n + slot] = r.available;
+    }
+    this.stockChanged();
+  }
+
+  get warehouseList(): readonly CatalogWarehouseInput[] {
+    return this.warehouses;
+  }
+
+  group(groupId: number): CatalogGroupNode | undefined {
+    return this.groups.get(groupId);
+  }
+
+  hasProperty(propId: string): boolean {
+    return this.propColumn.has(propId);
+  }
+
+  /** Every slot of a group's subtree (or of the catalog) in name order, goods not on sale included. */
+  slotsInNameOrder(groupId: number | null): Int32Array {
+    return groupId ? (this.subtree.get(groupId) ?? new Int32Array(0)) : this.allByName;
+  }
+
+  /** The product's properties (brand excluded) in first-met order, rebuilt from the columns. */
+  propertiesOf(slot: number): Array<{ id: string; name: string; value: string }> {
+    const out: Array<{ id: string; name: string; value: string }> = [];
+    for (const id of this.propOrder) {
+      if (id === BRAND) continue;
+      const code = this.propColumn.get(id)![slot]!;
+      if (code >= 0) out.push({ id, name: this.propNames.get(id) ?? id, value: this.propValues.get(id)![code]! });
+    }
+    return out;
+  }
+
+  private stockChanged(): void {
     this.totalsCache.clear();
     this.matchCache.clear();
   }
@@ -225,7 +329,7 @@ export class CatalogIndex {
     const limit = Math.min(500, Math.max(1, q.limit ?? 50));
     const desc = q.dir === 'desc';
     const sort = q.sort ?? (q.productIds ? 'relevance' : 'name');
-    let ordered: number[];
+    let ordered: ArrayLike<number>;
     if (sort === 'relevance' || (sort === 'price' && !q.priceForSlot)) ordered = matched;
     else if (sort === 'name') ordered = desc ? matched.slice(Math.max(0, matched.length - offset - limit)).reverse() : matched;
     else {
@@ -237,10 +341,17 @@ export class CatalogIndex {
           : sort === 'availability'
             ? (slot: number) => -totals[slot]!
             : q.priceForSlot!;
-      ordered = topK(matched, offset + limit, (slot) => (desc ? -key(slot) : key(slot)));
+      ordered = topK(matched, offset + limit, (slot) => {
+        const v = key(slot);
+        return Number.isNaN(v) ? Infinity : desc ? -v : v;
+      });
     }
     const totals = this.scopeTotals(stockScope);
-    const items = ordered.slice(offset, offset + limit).map((slot) => ({ slot, id: this.products[slot]!.id, available: totals[slot]! }));
+    const items: CatalogPageItem[] = [];
+    for (let i = offset; i < Math.min(ordered.length, offset + limit); i++) {
+      const slot = ordered[i]!;
+      items.push({ slot, id: this.products[slot]!.id, available: totals[slot]! });
+    }
     return { items, total: matched.length, facets };
   }
 
@@ -248,9 +359,10 @@ export class CatalogIndex {
    * The dealer-independent part of a query: matching slots in name order and the facet counts. Cached (LRU, small)
    * because dealers browse the same groups and filters; any stock change drops the cache.
    */
-  private match(q: CatalogQuery): { matched: number[]; facets: Facet[] } {
-    const cacheKey = JSON.stringify([q.groupId ?? null, q.filters ?? {}, q.inStockOnly ?? false, q.city ?? null, q.warehouseId ?? null, q.productIds ?? null]);
-    const hit = this.matchCache.get(cacheKey);
+  private match(q: CatalogQuery): { matched: Int32Array; facets: Facet[] } {
+    const cacheable = !q.productIds || q.productIdsKey !== undefined;
+    const cacheKey = cacheable ? JSON.stringify([q.groupId ?? null, q.filters ?? {}, q.inStockOnly ?? false, q.city ?? null, q.warehouseId ?? null, q.productIds ? q.productIdsKey : null]) : '';
+    const hit = cacheable ? this.matchCache.get(cacheKey) : undefined;
     if (hit) {
       this.matchCache.delete(cacheKey);
       this.matchCache.set(cacheKey, hit);
@@ -259,7 +371,13 @@ export class CatalogIndex {
     const filters = Object.entries(q.filters ?? {}).filter(([, values]) => values.length > 0);
     const filterCodes = filters.map(([propId, values]) => {
       const codes = this.propCodes.get(propId);
-      return { propId, column: this.propColumn.get(propId), accepted: new Set(values.map((v) => codes?.get(v) ?? -2).filter((c) => c >= 0)) };
+      const column = this.propColumn.get(propId);
+      const accepted = new Uint8Array((codes?.size ?? 0) + 1);
+      for (const v of values) {
+        const c = codes?.get(v);
+        if (c !== undefined) accepted[c] = 1;
+      }
+      return { column, accepted, offset: this.valueOffset[this.propIndex.get(propId) ?? 0]! };
     });
 
     // Candidates: the group's subtree, the search hits, or everything.
@@ -273,26 +391,26 @@ export class CatalogIndex {
       candidates = this.allByName;
     }
 
-    // Facet counts per property in flat arrays; a product failing exactly one filter still counts for that
-    // filter's own property, so a facet shows what choosing another value of it would give.
-    const props = [...this.propColumn.entries()].map(([propId, column]) => ({ propId, column, counts: new Int32Array(this.propValues.get(propId)!.length) }));
-    const propIndexOf = new Map(props.map((p, i) => [p.propId, i]));
-    const failedProp = filterCodes.map((fc) => propIndexOf.get(fc.propId) ?? -1);
-    const present = new Uint8Array(props.length);
-    const matched: number[] = [];
-    const stockScope = { city: q.city ?? null, warehouseId: q.warehouseId ?? null };
-    const totals = q.inStockOnly ? this.scopeTotals(stockScope) : null;
-
+    // Facet counts: a product failing exactly one filter still counts for that filter's own property, so a facet
+    // shows what choosing another value of it would give.
+    const counts = new Int32Array(this.valueOffset[this.valueOffset.length - 1]!);
+    const matched = this.matchScratch;
+    let matchedCount = 0;
+    const totals = q.inStockOnly ? this.scopeTotals({ city: q.city ?? null, warehouseId: q.warehouseId ?? null }) : null;
     const onSale = this.onSale;
+    const start = this.slotFacetStart;
+    const flat = this.slotFacetFlat;
+    const nf = filterCodes.length;
     for (let i = 0; i < candidates.length; i++) {
       const slot = candidates[i]!;
       if (!onSale[slot]) continue;
       if (totals && totals[slot]! <= 0) continue;
       let failed = -1;
       let failures = 0;
-      for (let f = 0; f < filterCodes.length; f++) {
+      for (let f = 0; f < nf; f++) {
         const fc = filterCodes[f]!;
-        if (!fc.accepted.has(fc.column ? fc.column[slot]! : -1)) {
+        const code = fc.column ? fc.column[slot]! : -1;
+        if (code < 0 || fc.accepted[code] !== 1) {
           failures++;
           failed = f;
           if (failures > 1) break;
@@ -300,45 +418,37 @@ export class CatalogIndex {
       }
       if (failures > 1) continue;
       if (failures === 1) {
-        const pi = failedProp[failed]!;
-        if (pi >= 0) {
-          const code = props[pi]!.column[slot]!;
-          if (code >= 0) {
-            props[pi]!.counts[code]!++;
-            present[pi] = 1;
-          }
-        }
+        const fc = filterCodes[failed]!;
+        const code = fc.column ? fc.column[slot]! : -1;
+        if (code >= 0) counts[fc.offset + code]!++;
         continue;
       }
-      for (let pi = 0; pi < props.length; pi++) {
-        const code = props[pi]!.column[slot]!;
-        if (code >= 0) {
-          props[pi]!.counts[code]!++;
-          present[pi] = 1;
-        }
-      }
-      matched.push(slot);
+      for (let e = start[slot]!, end = start[slot + 1]!; e < end; e++) counts[flat[e]!]!++;
+      matched[matchedCount++] = slot;
     }
 
     const selected = new Map(filters.map(([propId, values]) => [propId, new Set(values)]));
     const facets: Facet[] = [];
-    props.forEach((p, pi) => {
-      if (!present[pi] && !selected.has(p.propId)) return;
-      const dict = this.propValues.get(p.propId)!;
-      const values: FacetValue[] = [];
-      p.counts.forEach((count, code) => {
-        if (count > 0) values.push({ value: dict[code]!, count, selected: selected.get(p.propId)?.has(dict[code]!) ?? false });
-      });
-      values.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value, 'ru'));
-      values.splice(MAX_FACET_VALUES);
+    this.propOrder.forEach((propId, pi) => {
+      const from = this.valueOffset[pi]!;
+      const to = this.valueOffset[pi + 1]!;
+      const chosen = selected.get(propId);
+      const codes: number[] = [];
+      for (let v = from; v < to; v++) if (counts[v]! > 0) codes.push(v - from);
+      if (!codes.length && !chosen) return;
+      const rank = this.valueRank[pi]!;
+      codes.sort((a, b) => counts[from + b]! - counts[from + a]! || rank[a]! - rank[b]!);
+      const dict = this.propValues.get(propId)!;
+      const values: FacetValue[] = codes.slice(0, MAX_FACET_VALUES).map((code) => ({ value: dict[code]!, count: counts[from + code]!, selected: chosen?.has(dict[code]!) ?? false }));
       // A selected value stays visible (with 0) so the dealer can untick it.
-      for (const v of selected.get(p.propId) ?? []) if (!values.some((x) => x.value === v)) values.push({ value: v, count: 0, selected: true });
-      if (values.length > 1 || selected.has(p.propId)) facets.push({ id: p.propId, name: this.propNames.get(p.propId) ?? p.propId, values });
+      for (const v of chosen ?? []) if (!values.some((x) => x.value === v)) values.push({ value: v, count: 0, selected: true });
+      if (values.length > 1 || chosen) facets.push({ id: propId, name: this.propNames.get(propId) ?? propId, values });
     });
     facets.sort((a, b) => (a.id === BRAND ? -1 : b.id === BRAND ? 1 : a.name.localeCompare(b.name, 'ru')));
-    const result = { matched, facets };
+    const result = { matched: matched.slice(0, matchedCount), facets };
+    if (!cacheable) return result;
     this.matchCache.set(cacheKey, result);
-    if (this.matchCache.size > 256) this.matchCache.delete(this.matchCache.keys().next().value!);
+    if (this.matchCache.size > MATCH_CACHE_SIZE) this.matchCache.delete(this.matchCache.keys().next().value!);
     return result;
   }
 
@@ -348,6 +458,7 @@ export class CatalogIndex {
     if (!column) {
       column = new Int32Array(this.groupOf.length).fill(-1);
       this.propColumn.set(propId, column);
+      this.propOrder.push(propId);
       this.propNames.set(propId, name);
       this.propValues.set(propId, []);
       this.propCodes.set(propId, new Map());
@@ -362,11 +473,24 @@ export class CatalogIndex {
   }
 }
 
+/**
+ * A name's sort key, compared with plain `<`: case and ё folded, digit runs padded so "48 см" sorts before "100 см".
+ * Code point order of the rest matches the Russian collation for catalog names (punctuation < digits < Latin <
+ * Cyrillic, а…я in order once ё is folded), at a fraction of Intl.Collator's cost on 100k names.
+ */
+export function nameSortKey(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/ё/g, 'е')
+    .replace(/\d+/g, (d) => d.padStart(12, '0'));
+}
+
 /** The k smallest by key, stable for equal keys (earlier input first); O(n log k) without sorting everything. */
-function topK(slots: number[], k: number, key: (slot: number) => number): number[] {
+function topK(slots: ArrayLike<number>, k: number, key: (slot: number) => number): number[] {
   const keys: number[] = [];
   const kept: number[] = [];
-  for (const slot of slots) {
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i]!;
     const v = key(slot);
     if (kept.length === k && v >= keys[k - 1]!) continue;
     let lo = 0;
