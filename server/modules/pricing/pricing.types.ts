@@ -15,6 +15,7 @@ export const ZRuleAudience = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('dealer'), dealerId: z.number().int().positive() }),
   z.object({ kind: z.literal('dealer_group'), group: z.string().min(1) }),
 ]);
+export type TRuleAudience = z.infer<typeof ZRuleAudience>;
 
 /** Which goods a rule covers. Groups cover their whole subtree. */
 export const ZRuleTarget = z.discriminatedUnion('kind', [
@@ -23,6 +24,7 @@ export const ZRuleTarget = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('brand'), brand: z.string().min(1) }),
   z.object({ kind: z.literal('product'), productId: z.string().min(1) }),
 ]);
+export type TRuleTarget = z.infer<typeof ZRuleTarget>;
 
 export const ZDiscountRule = z
   .object({
@@ -58,6 +60,8 @@ export const ZSpecialOffer = z
     minQty: ZDec.nullable().default(null),
     /** Free text shown to the dealer ("при заказе от 10 шт."). */
     conditions: z.string().default(''),
+    /** Short text for the catalog's banner strip. */
+    banner: z.string().default(''),
     active: z.boolean().default(true),
   })
   .refine((o) => o.kind !== 'percent' || (Number(o.value) >= 0 && Number(o.value) <= 100), { message: 'a percent offer must be between 0 and 100', path: ['value'] });
@@ -76,6 +80,8 @@ export interface ProductPricingFacts {
   /** The product's group and every ancestor, nearest first. */
   groupPath: string[];
   brand: string | null;
+  /** brand.toLowerCase(), precomputed by callers that price many lines. */
+  brandKey?: string | null;
 }
 
 export interface PriceStep {
@@ -87,6 +93,8 @@ export interface PriceStep {
   how: string;
   /** The unit price after this step. */
   price: DecimalString;
+  /** An offer's conditions text, for the dealer. */
+  conditions?: string;
 }
 
 export interface PriceQuote {
