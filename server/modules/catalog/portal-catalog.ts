@@ -10,6 +10,8 @@ import { loadCatalog, loadPriceColumn, loadStock } from './load-catalog.js';
 export interface PortalCatalogOptions {
   /** How often (at most) an instance looks at the change stamps; requests never wait for it. Default 3 s. */
   checkIntervalMs?: number;
+  /** Rules and dealers are compared in full at least this often, whatever the stamps say. Default 60 s. */
+  sweepIntervalMs?: number;
   /** Memory for per-signature price sort keys (8 bytes × SKUs each). Default 96 MB. */
   sortKeyBudgetBytes?: number;
   /** Portal settings (default price type, time zone), read again on every check. */
@@ -17,6 +19,8 @@ export interface PortalCatalogOptions {
 }
 
 let generations = 0;
+
+const SWEEP_MS = 60_000;
 
 /** Sort key values: kopecks (exact integers), NaN = no price, NOT_COMPUTED until a query needs the slot. */
 const NOT_COMPUTED = -1;
@@ -56,6 +60,7 @@ export class PortalCatalog {
   private readonly personalKeys = new LruMap<string, Map<number, number>>(2_000);
   private readonly searches = new LruMap<string, SearchResult<SearchPayload>>(1_000);
   private settings: Record<string, unknown> = {};
+  private lastSweep = Date.now();
   private readonly checkIntervalMs: number;
   private readonly sortKeyBudget: number;
   /** Counters for tests and the health page. */
@@ -219,8 +224,12 @@ export class PortalCatalog {
     }
     if (!rebuilt && moved('prices')) await this.reloadPrices();
     if (!rebuilt && moved('stock')) await this.reloadStock();
-    if (moved('rules')) await this.pricing.refreshRules();
-    if (moved('dealers') || moved('customers')) await this.pricing.refreshDealers({ customersChanged: moved('customers') });
+    // Rules and dealers are also compared in full once a minute: a DATETIME of whole seconds (or a writer that
+    // sets no timestamp) can hide a change from the stamps, never from the comparison.
+    const sweep = Date.now() - this.lastSweep >= (this.options.sweepIntervalMs ?? SWEEP_MS);
+    if (sweep) this.lastSweep = Date.now();
+    if (moved('rules') || sweep) await this.pricing.refreshRules();
+    if (moved('dealers') || moved('customers') || sweep) await this.pricing.refreshDealers({ customersChanged: moved('customers') });
   }
 
   /** Reloads the price types whose fingerprint moved; drops the sort keys of the dealers on them. */

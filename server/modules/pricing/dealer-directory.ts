@@ -1,5 +1,5 @@
 import type { Database } from '../../db/database.js';
-import { fromSqlTime, selectRows, sqlTime } from '../../jobs/sql.js';
+import { selectRows } from '../../jobs/sql.js';
 
 /** What pricing needs to know about a dealer: the price type (resolved) and the dealer group. */
 export interface DealerPricingRow {
@@ -15,18 +15,14 @@ export interface DealerPricingRow {
 type Row = Record<string, unknown>;
 const str = (v: unknown): string | null => (v === null || v === undefined || v === '' ? null : String(v));
 
-/** How far back a refresh re-reads: a write whose transaction committed after a newer one is still seen. */
-const REREAD_MS = 60_000;
-
 /**
- * Every dealer of a portal with what pricing needs, kept in memory (3,000 dealers are a few hundred KB) and refreshed
- * from the dealers table by updated_at, so a change of one dealer invalidates that dealer only, on every instance.
+ * Every dealer of a portal with what pricing needs, kept in memory (3,000 dealers are a few hundred KB). A refresh
+ * reads the few pricing columns of all of them and compares: exact whatever the timestamps say (a DATETIME without
+ * fractions on MariaDB holds two writes of one second alike), so a change of one dealer re-signs that dealer only.
  */
 export class DealerDirectory {
   private readonly dealers = new Map<number, DealerPricingRow>();
   private customerPriceType = new Map<string, string>();
-  private lastWrite: Date | null = null;
-  private count = 0;
   loaded = false;
 
   get(id: number): DealerPricingRow | undefined {
@@ -37,44 +33,36 @@ export class DealerDirectory {
     return this.dealers.values();
   }
 
-  /** Loads every dealer and the ERP customers' price types. */
-  async loadAll(db: Database, portalId: number): Promise<void> {
-    await this.loadCustomers(db, portalId);
-    const rows = await selectRows<Row>(db, 'SELECT id, title, price_type_erp_id, dealer_group, erp_customer_id, updated_at FROM dealers WHERE portal_id = :portalId', { portalId });
-    this.dealers.clear();
-    this.lastWrite = null;
-    for (const r of rows) this.put(r);
-    this.count = rows.length;
-    this.loaded = true;
+  get size(): number {
+    return this.dealers.size;
   }
 
-  /**
-   * Re-reads dealers written lately; returns the ids whose pricing inputs changed, or 'all' when dealers were removed
-   * (a count that went down) or the ERP customers' price types moved.
-   */
-  async refresh(db: Database, portalId: number, options: { customersChanged?: boolean } = {}): Promise<number[] | 'all'> {
-    if (!this.loaded || options.customersChanged) {
-      await this.loadAll(db, portalId);
-      return 'all';
-    }
-    const [c] = await selectRows<Row>(db, 'SELECT COUNT(*) AS n FROM dealers WHERE portal_id = :portalId', { portalId });
-    if (Number(c?.n ?? 0) < this.count) {
-      await this.loadAll(db, portalId);
-      return 'all';
-    }
-    const since = new Date((this.lastWrite?.getTime() ?? 0) - REREAD_MS);
-    const rows = await selectRows<Row>(
-      db,
-      'SELECT id, title, price_type_erp_id, dealer_group, erp_customer_id, updated_at FROM dealers WHERE portal_id = :portalId AND updated_at >= :since',
-      { portalId, since: sqlTime(since, db.dialect) },
-    );
+  /** Loads every dealer and the ERP customers' price types. */
+  async loadAll(db: Database, portalId: number): Promise<void> {
+    await this.refresh(db, portalId, { customersChanged: true });
+  }
+
+  /** Re-reads the dealers; returns the ids whose pricing inputs changed (added, changed or removed). */
+  async refresh(db: Database, portalId: number, options: { customersChanged?: boolean } = {}): Promise<number[]> {
+    if (options.customersChanged || !this.loaded) await this.loadCustomers(db, portalId);
+    const rows = await selectRows<Row>(db, 'SELECT id, title, price_type_erp_id, dealer_group, erp_customer_id FROM dealers WHERE portal_id = :portalId', { portalId });
     const changed: number[] = [];
+    const seen = new Set<number>();
     for (const r of rows) {
-      const before = this.dealers.get(Number(r.id));
-      const after = this.put(r);
-      if (!before || before.priceTypeErpId !== after.priceTypeErpId || before.group !== after.group || before.title !== after.title) changed.push(after.id);
+      const after = this.toRow(r);
+      seen.add(after.id);
+      const before = this.dealers.get(after.id);
+      if (!before || before.priceTypeErpId !== after.priceTypeErpId || before.group !== after.group || before.title !== after.title) {
+        this.dealers.set(after.id, after);
+        if (this.loaded) changed.push(after.id);
+      }
     }
-    this.count = Math.max(this.count, Number(c?.n ?? 0));
+    for (const id of [...this.dealers.keys()]) {
+      if (seen.has(id)) continue;
+      this.dealers.delete(id);
+      changed.push(id);
+    }
+    this.loaded = true;
     return changed;
   }
 
@@ -83,10 +71,10 @@ export class DealerDirectory {
     this.customerPriceType = new Map(rows.map((r) => [String(r.erp_id), String(r.price_type_erp_id)]));
   }
 
-  private put(r: Row): DealerPricingRow {
+  private toRow(r: Row): DealerPricingRow {
     const own = str(r.price_type_erp_id);
     const customer = str(r.erp_customer_id);
-    const dealer: DealerPricingRow = {
+    return {
       id: Number(r.id),
       title: String(r.title ?? ''),
       ownPriceTypeErpId: own,
@@ -94,9 +82,5 @@ export class DealerDirectory {
       priceTypeErpId: own ?? (customer ? (this.customerPriceType.get(customer) ?? null) : null),
       group: str(r.dealer_group),
     };
-    this.dealers.set(dealer.id, dealer);
-    const at = fromSqlTime(r.updated_at);
-    if (at && (!this.lastWrite || at > this.lastWrite)) this.lastWrite = at;
-    return dealer;
   }
 }

@@ -3,7 +3,7 @@ import type { Logger } from '../../lib/logger.js';
 import { audienceMatches, compilePricing, type CompiledPricing } from './compile-pricing.js';
 import { DealerDirectory, type DealerPricingRow } from './dealer-directory.js';
 import { LruMap } from './lru-map.js';
-import { createPricingRulesRepository } from './pricing-rules.repository.js';
+import { createPricingRulesRepository, type RuleSource, type StoredRule } from './pricing-rules.repository.js';
 import type { TDiscountRule, TSpecialOffer } from './pricing.types.js';
 import { audienceIncludes, RuleBook, type Audience } from './rule-book.js';
 
@@ -67,7 +67,12 @@ interface Signed {
 
 /** How many distinct compiled pricings stay in memory (each is a few maps of the rules that apply). */
 const COMPILED_CAPACITY = 2_000;
-const REREAD_MS = 60_000;
+
+/** A stored row saying "this rule is gone" (its row vanished from the table). */
+function tombstone(key: string): StoredRule {
+  const [source, id] = key.split(':') as [RuleSource, string];
+  return { id: 0, portalId: 0, source, b24ItemId: Number(id), title: '', rule: null, status: 'ok', problem: null, deleted: true, rowHash: '', updatedAt: new Date(0) };
+}
 
 /**
  * A portal's pricing state in one process: the rule book, the dealer directory, and compiled pricing per signature.
@@ -82,8 +87,6 @@ export class PortalPricing {
   readonly dealers = new DealerDirectory();
   private readonly compiled = new LruMap<string, CompiledPricing>(COMPILED_CAPACITY);
   private readonly signed = new Map<number, Signed>();
-  private rulesCount = 0;
-  private rulesLastWrite: Date | null = null;
   /** Dealers re-signed since start (for tests and the health page). */
   invalidations = 0;
 
@@ -94,10 +97,7 @@ export class PortalPricing {
   ) {}
 
   async init(): Promise<void> {
-    const rows = await createPricingRulesRepository(this.db).list(this.portalId, { includeDeleted: true });
-    this.book.replaceAll(rows);
-    this.noteRules(rows);
-    this.rulesCount = rows.length;
+    this.book.replaceAll(await createPricingRulesRepository(this.db).list(this.portalId, { includeDeleted: true }));
     await this.dealers.loadAll(this.db, this.portalId);
   }
 
@@ -156,37 +156,27 @@ export class PortalPricing {
     return n;
   }
 
-  /** Reads rules written since the last look and applies them; returns whom they affected. */
+  /**
+   * Reads the rule book again and applies what differs (a few hundred rows; compared by fingerprint, so the result is
+   * exact whatever the timestamps say); returns whom the changes affect, or null when nothing changed.
+   */
   async refreshRules(): Promise<Audience | null> {
-    const repo = createPricingRulesRepository(this.db);
-    const since = this.rulesLastWrite ? new Date(this.rulesLastWrite.getTime() - REREAD_MS) : undefined;
-    const rows = await repo.list(this.portalId, { since, includeDeleted: true });
-    const total = since ? await repo.count(this.portalId) : rows.length;
-    let audience: Audience;
-    if (total < this.rulesCount) {
-      // Rows vanished (a portal purge): start over.
-      audience = this.book.replaceAll(await repo.list(this.portalId, { includeDeleted: true }));
-    } else {
-      audience = this.book.apply(rows);
-    }
-    this.rulesCount = total;
-    this.noteRules(rows);
+    const rows = await createPricingRulesRepository(this.db).list(this.portalId, { includeDeleted: true });
+    const present = new Set(rows.map((r) => `${r.source}:${r.b24ItemId}`));
+    // Rows that vanished (a portal purge) are applied as tombstones.
+    const gone = this.book.keys().filter((k) => !present.has(k));
+    const audience = this.book.apply([...rows, ...gone.map((key) => tombstone(key))]);
     if (!audience.all && !audience.dealers.size && !audience.groups.size) return null;
     const n = this.affect(audience);
     this.logger.debug({ portalId: this.portalId, dealers: n, all: audience.all }, 'pricing rules changed');
     return audience;
   }
 
-  /** Re-reads changed dealers; returns the ids re-signed (or 'all'). */
-  async refreshDealers(options: { customersChanged?: boolean } = {}): Promise<number[] | 'all'> {
+  /** Re-reads the dealers; re-signs (and returns) those whose price type, group or title changed. */
+  async refreshDealers(options: { customersChanged?: boolean } = {}): Promise<number[]> {
     const changed = await this.dealers.refresh(this.db, this.portalId, options);
-    if (changed === 'all') this.invalidateAll();
-    else for (const id of changed) this.invalidateDealer(id);
+    for (const id of changed) this.invalidateDealer(id);
     return changed;
-  }
-
-  private noteRules(rows: Array<{ updatedAt: Date }>): void {
-    for (const r of rows) if (!this.rulesLastWrite || r.updatedAt > this.rulesLastWrite) this.rulesLastWrite = r.updatedAt;
   }
 
   /**

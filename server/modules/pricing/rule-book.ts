@@ -69,6 +69,10 @@ export class RuleBook {
     return affected;
   }
 
+  keys(): string[] {
+    return [...this.rules.keys()];
+  }
+
   discounts(): BookRule[] {
     this.discountList ??= [...this.rules.values()].filter((r) => r.source === 'discount');
     return this.discountList;
