@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CatalogIndex, type CatalogProductInput } from '../../../server/modules/catalog/catalog-index.js';
+import { CatalogIndex, nameSortKey, type CatalogProductInput } from '../../../server/modules/catalog/catalog-index.js';
 
 const groups = [
   { id: 1, name: 'Садовая техника', parentId: null },
@@ -92,4 +92,50 @@ describe('catalog index', () => {
     expect(page.total).toBe(4);
     expect(names(index, page)).toEqual(['Газонокосилка B', 'Газонокосилка C']);
   });
+
+  it('when a product has no price, then a price sort puts it last in both directions', () => {
+    const { index, products } = build();
+    const prices = new Map([[products[0]!.id, 300], [products[2]!.id, 200]]);
+    const priceForSlot = (slot: number) => prices.get(index.products[slot]!.id) ?? NaN;
+    expect(names(index, index.query({ groupId: 2, sort: 'price', priceForSlot }))).toEqual(['Газонокосилка C', 'Газонокосилка A', 'Газонокосилка B']);
+    expect(names(index, index.query({ groupId: 2, sort: 'price', dir: 'desc', priceForSlot }))).toEqual(['Газонокосилка A', 'Газонокосилка C', 'Газонокосилка B']);
+  });
+
+  it('when a warehouse snapshot replaces the old one, then products missing from it have nothing there and cached scopes are dropped', () => {
+    const { index, products } = build();
+    expect(index.query({ groupId: 1, inStockOnly: true, city: 'Екатеринбург' }).total).toBe(2);
+    index.replaceWarehouseStock(12, [{ productId: products[2]!.id, available: 4 }]);
+    expect(names(index, index.query({ groupId: 1, inStockOnly: true, city: 'Екатеринбург' }))).toEqual(['Газонокосилка C']);
+    expect(index.availableIn(index.slotOf(products[0]!.id)!)).toBe(5);
+  });
+
+  it('when a card needs the properties, then they come back from the columns in the order first met, brand aside', () => {
+    const { index, products } = build();
+    expect(index.propertiesOf(index.slotOf(products[0]!.id)!)).toEqual([
+      { id: 'power', name: 'Мощность', value: '1.5 кВт' },
+      { id: 'drive', name: 'Привод', value: 'бензин' },
+    ]);
+    expect(index.hasProperty('power')).toBe(true);
+    expect(index.hasProperty('nonexistent')).toBe(false);
+  });
+
+  it('when names carry numbers, then name order is numeric and ignores case and ё', () => {
+    const sorted = ['Нож 100 см', 'нож 48 см', 'Ёрш 2', 'Ерш 10', 'Air 5'].sort((a, b) => (nameSortKey(a) < nameSortKey(b) ? -1 : 1));
+    expect(sorted).toEqual(['Air 5', 'Ёрш 2', 'Ерш 10', 'нож 48 см', 'Нож 100 см']);
+  });
+
+  it('when facet values tie on count, then they are in natural order (numbers as numbers)', () => {
+    const list = ['10 кВт', '2 кВт', '1.5 кВт'].map((v, i) => product({ name: `Мотор ${i}`, groupId: 4, properties: [{ id: 'power', name: 'Мощность', value: v }] }));
+    const index = new CatalogIndex({ products: list, groups, warehouses });
+    expect(index.query({ groupId: 4 }).facets.find((f) => f.id === 'power')!.values.map((v) => v.value)).toEqual(['1.5 кВт', '2 кВт', '10 кВт']);
+  });
+
+  it('when search hits come with a key, then repeating the query reuses the match; without a key it is computed again', () => {
+    const { index, products } = build();
+    const hits = [products[1]!.id, products[0]!.id];
+    const first = index.query({ productIds: hits, productIdsKey: 'q:газон' });
+    expect(index.query({ productIds: hits, productIdsKey: 'q:газон' }).facets).toBe(first.facets);
+    expect(index.query({ productIds: hits }).facets).not.toBe(first.facets);
+  });
 });
+

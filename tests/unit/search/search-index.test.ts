@@ -74,4 +74,24 @@ describe('search index', () => {
     expect(index.search('коврик').hits).toEqual([]);
     expect(index.size).toBe(5);
   });
+
+  it('when the index is frozen, then codes still match, later documents too, and a removed one is gone', () => {
+    const index = catalog();
+    index.freeze();
+    expect(index.search('st48combi').hits[0]?.doc.id).toBe('p1');
+    index.upsert({ id: 'p9', kind: 'product', title: 'Леска триммерная', codes: ['LS-300'] });
+    expect(index.search('ls300').hits[0]).toMatchObject({ match: 'code', doc: { id: 'p9' } });
+    index.remove('p1');
+    expect(index.search('st48combi').hits.map((h) => h.doc.id)).not.toContain('p1');
+    expect(index.search('4607001234567').hits).toEqual([]);
+  });
+
+  it('when hits score the same, then a frozen index orders them by title', () => {
+    const index = new SearchIndex();
+    for (const [id, title] of [['a', 'Шланг поливочный 25 м'], ['b', 'Шланг поливочный 10 м'], ['c', 'Шланг поливочный 15 м']]) index.upsert({ id: id!, kind: 'product', title: title! });
+    index.freeze();
+    expect(index.search('шланг').hits.map((h) => h.doc.title)).toEqual(['Шланг поливочный 10 м', 'Шланг поливочный 15 м', 'Шланг поливочный 25 м']);
+    expect(index.search('шланг', { limit: 2 }).hits.map((h) => h.doc.id)).toEqual(['b', 'c']);
+  });
 });
+
