@@ -88,6 +88,11 @@ export interface CatalogQuery {
    * product has no price: it goes last in both directions.
    */
   priceForSlot?: (slot: number) => number;
+  /**
+   * Identifies priceForSlot's values (signature, day, price version): with it, the head of a price order is kept and
+   * reused by the next query with the same match and key. It must change whenever the values do.
+   */
+  priceKey?: string;
 }
 
 export interface CatalogPageItem {
@@ -107,6 +112,16 @@ const BRAND = 'brand';
 const MAX_FACET_VALUES = 50;
 /** Recent dealer-independent query results kept (matched slots as Int32Array + facets). */
 const MATCH_CACHE_SIZE = 1_024;
+/** Recent sorted heads kept, and how long a head is at least (a few pages of the largest page size). */
+const ORDER_CACHE_SIZE = 1_024;
+const ORDER_HEAD = 200;
+
+interface MatchResult {
+  matched: Int32Array;
+  facets: Facet[];
+  /** The match cache key; null when the query is not cacheable (search hits without a key). */
+  key: string | null;
+}
 
 export class CatalogIndex {
   readonly products: CatalogProduct[] = [];
@@ -131,7 +146,9 @@ export class CatalogIndex {
   private readonly totalsCache = new Map<string, Float64Array>();
   private readonly onSale: Uint8Array;
   /** Dealer-independent part of recent queries (matches in name order + facets), dropped on any stock change. */
-  private readonly matchCache = new Map<string, { matched: Int32Array; facets: Facet[] }>();
+  private readonly matchCache = new Map<string, MatchResult>();
+  /** The head of recent non-name orders (price per signature, availability, popularity) per match. */
+  private readonly orderCache = new Map<string, number[]>();
   // Facet counting layout (built once): every (property, value) pair has a flat number; each slot lists its own
   // pairs contiguously, so counting a matched product touches its ~10 values, not every property column.
   private propIndex = new Map<string, number>();
@@ -281,6 +298,7 @@ export class CatalogIndex {
   private stockChanged(): void {
     this.totalsCache.clear();
     this.matchCache.clear();
+    this.orderCache.clear();
   }
 
   stockOf(slot: number): Array<{ warehouseId: number; name: string; city: string | null; available: number }> {
@@ -324,7 +342,7 @@ export class CatalogIndex {
 
   query(q: CatalogQuery): CatalogPage {
     const stockScope = { city: q.city ?? null, warehouseId: q.warehouseId ?? null };
-    const { matched, facets } = this.match(q);
+    const { matched, facets, key: matchKey } = this.match(q);
     const offset = Math.max(0, q.offset ?? 0);
     const limit = Math.min(500, Math.max(1, q.limit ?? 50));
     const desc = q.dir === 'desc';
@@ -334,17 +352,32 @@ export class CatalogIndex {
     else if (sort === 'name') ordered = desc ? matched.slice(Math.max(0, matched.length - offset - limit)).reverse() : matched;
     else {
       // Only the requested page is needed: keep the best offset+limit by key, ties in name order (matched order).
-      const totals = this.scopeTotals(stockScope);
-      const key =
-        sort === 'popularity'
-          ? (slot: number) => -this.products[slot]!.popularity
-          : sort === 'availability'
-            ? (slot: number) => -totals[slot]!
-            : q.priceForSlot!;
-      ordered = topK(matched, offset + limit, (slot) => {
-        const v = key(slot);
-        return Number.isNaN(v) ? Infinity : desc ? -v : v;
-      });
+      // The head of the order is kept per match, sort and price key: the next dealer of the same signature (and the
+      // next page) reads it instead of ranking the whole group again.
+      const orderKey = matchKey !== null && (sort !== 'price' || q.priceKey) ? `${matchKey}|${sort}|${desc ? 'd' : 'a'}|${sort === 'price' ? q.priceKey : ''}` : null;
+      const cached = orderKey ? this.orderCache.get(orderKey) : undefined;
+      if (cached && (cached.length >= offset + limit || cached.length === matched.length)) {
+        this.orderCache.delete(orderKey!);
+        this.orderCache.set(orderKey!, cached);
+        ordered = cached;
+      } else {
+        const totals = this.scopeTotals(stockScope);
+        const key =
+          sort === 'popularity'
+            ? (slot: number) => -this.products[slot]!.popularity
+            : sort === 'availability'
+              ? (slot: number) => -totals[slot]!
+              : q.priceForSlot!;
+        const top = topK(matched, Math.max(offset + limit, ORDER_HEAD), (slot) => {
+          const v = key(slot);
+          return Number.isNaN(v) ? Infinity : desc ? -v : v;
+        });
+        if (orderKey) {
+          this.orderCache.set(orderKey, top);
+          if (this.orderCache.size > ORDER_CACHE_SIZE) this.orderCache.delete(this.orderCache.keys().next().value!);
+        }
+        ordered = top;
+      }
     }
     const totals = this.scopeTotals(stockScope);
     const items: CatalogPageItem[] = [];
@@ -359,7 +392,7 @@ export class CatalogIndex {
    * The dealer-independent part of a query: matching slots in name order and the facet counts. Cached (LRU, small)
    * because dealers browse the same groups and filters; any stock change drops the cache.
    */
-  private match(q: CatalogQuery): { matched: Int32Array; facets: Facet[] } {
+  private match(q: CatalogQuery): MatchResult {
     const cacheable = !q.productIds || q.productIdsKey !== undefined;
     const cacheKey = cacheable ? JSON.stringify([q.groupId ?? null, q.filters ?? {}, q.inStockOnly ?? false, q.city ?? null, q.warehouseId ?? null, q.productIds ? q.productIdsKey : null]) : '';
     const hit = cacheable ? this.matchCache.get(cacheKey) : undefined;
@@ -445,7 +478,7 @@ export class CatalogIndex {
       if (values.length > 1 || chosen) facets.push({ id: propId, name: this.propNames.get(propId) ?? propId, values });
     });
     facets.sort((a, b) => (a.id === BRAND ? -1 : b.id === BRAND ? 1 : a.name.localeCompare(b.name, 'ru')));
-    const result = { matched: matched.slice(0, matchedCount), facets };
+    const result: MatchResult = { matched: matched.slice(0, matchedCount), facets, key: cacheable ? cacheKey : null };
     if (!cacheable) return result;
     this.matchCache.set(cacheKey, result);
     if (this.matchCache.size > MATCH_CACHE_SIZE) this.matchCache.delete(this.matchCache.keys().next().value!);

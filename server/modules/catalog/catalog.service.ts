@@ -161,6 +161,7 @@ export function listProducts(catalog: PortalCatalog, pricing: DealerPricing, que
     offset: (query.page - 1) * query.pageSize,
     limit: query.pageSize,
     priceForSlot: sort === 'price' ? catalog.priceSortKey(pricing, date) : undefined,
+    priceKey: sort === 'price' ? catalog.priceSortKeyId(pricing, date) : undefined,
   });
   return {
     items: page.items.map((i) => listItem(catalog, pricing, i.slot, date, i.available)),

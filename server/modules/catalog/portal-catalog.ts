@@ -61,6 +61,8 @@ export class PortalCatalog {
   private readonly searches = new LruMap<string, SearchResult<SearchPayload>>(1_000);
   private settings: Record<string, unknown> = {};
   private lastSweep = Date.now();
+  /** Bumped when a price type's prices reload: part of every price order key of its dealers. */
+  private readonly priceVersions = new Map<number, number>();
   private readonly checkIntervalMs: number;
   private readonly sortKeyBudget: number;
   /** Counters for tests and the health page. */
@@ -146,6 +148,13 @@ export class PortalCatalog {
       if (v === undefined) ownKeys.set(slot, (v = unitKopecksOf(snapshot, column, compiled, slot, date)));
       return v;
     };
+  }
+
+  /** Identifies the values of priceSortKey(pricing, date) for the catalog index's order cache. */
+  priceSortKeyId(pricing: DealerPricing, date: string): string {
+    const snapshot = this.snapshotValue!;
+    const typeId = pricing.priceType?.id ?? 0;
+    return `${snapshot.generation}|${pricing.signature}|${date}|v${this.priceVersions.get(typeId) ?? 0}`;
   }
 
   /** The search box's hits for a text, cached per snapshot (they do not depend on the dealer). */
@@ -266,6 +275,7 @@ export class PortalCatalog {
 
   /** Sort keys are per signature, and a signature starts with its price type id. */
   private dropSortKeys(priceTypeId: number): void {
+    this.priceVersions.set(priceTypeId, (this.priceVersions.get(priceTypeId) ?? 0) + 1);
     for (const cache of [this.sortKeys, this.personalKeys] as Array<LruMap<string, unknown>>) {
       for (const [key] of [...cache.entries()]) if (key.split('|')[1] === String(priceTypeId)) cache.delete(key);
     }
