@@ -2,7 +2,7 @@ import type { AppContext } from '../../server/context.js';
 import type { RequestScope } from '../../server/modules/access/index.js';
 import { installedSmartProcess, itemCardPath, type DealerUser } from '../../server/modules/dealers/index.js';
 import { dateOf, enumFieldOf, idOf, stageInfo, textOf, type Lang, type StageInfo } from './card-fields.js';
-import { legalEntityOf, loadScopedItem, type CardDealer, type CardLegalEntity } from './read-order-card.js';
+import { cardDealerOf, legalEntityOf, loadScopedItem, type CardDealer, type CardLegalEntity } from './read-order-card.js';
 import { readProductRows, totalsOf, type LinesTotals, type ProductLine } from './read-product-rows.js';
 
 export interface ClaimCard {
@@ -45,7 +45,7 @@ export async function readClaimCard(ctx: AppContext, scope: RequestScope, dealer
       title: String(item.title ?? ''),
       number: textOf(item, sp, 'claimNumber'),
       stage: stageInfo('claims', sp, item.stageId, lang),
-      dealer: loaded.dealer ? { itemId: loaded.dealer.b24ItemId, title: loaded.dealer.title } : loaded.dealerItemId ? { itemId: loaded.dealerItemId, title: `#${loaded.dealerItemId}` } : null,
+      dealer: cardDealerOf(loaded),
       legalEntity,
       product: { sku: textOf(item, sp, 'productSku'), name: textOf(item, sp, 'productName'), serialNumber: textOf(item, sp, 'serialNumber') },
       purchase: { document: textOf(item, sp, 'purchaseDocument'), date: dateOf(sp.fields.purchaseDate ? item[sp.fields.purchaseDate.restName] : null) },

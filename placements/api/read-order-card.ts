@@ -24,6 +24,8 @@ import { readProductRows, totalsOf, type LinesTotals, type ProductLine } from '.
 export interface CardDealer {
   itemId: number;
   title: string;
+  /** The Dealers card in the portal (staff open it in a slider). */
+  cardPath: string | null;
 }
 
 export interface CardLegalEntity {
@@ -64,6 +66,7 @@ export interface LoadedItem {
   legalEntities: DealerLegalEntity[];
   dealerItemId: number | null;
   companyId: number | null;
+  dealersEntityTypeId: number | null;
 }
 
 /** crm.item.get with the app token; a missing item is a 404 for the widget. */
@@ -109,7 +112,14 @@ export async function loadScopedItem(ctx: AppContext, scope: RequestScope, deale
   const legalForScope = dealerUser ? await ctx.dealers.legalEntities(portal.id, dealerUser.dealerId) : [];
   assertItemVisible(session, dealerUser, legalForScope, { dealerItemId, companyId, submittedBy }, key === 'orders' ? 'order' : 'claim');
   const { dealer, legalEntities } = await dealerOf(ctx, portal.id, dealerItemId);
-  return { item, sp, dealer, legalEntities, dealerItemId, companyId };
+  return { item, sp, dealer, legalEntities, dealerItemId, companyId, dealersEntityTypeId: dealersSp?.entityTypeId ?? null };
+}
+
+/** The dealer block of a card: from the read model, or just the id when it could not be synced. */
+export function cardDealerOf(loaded: LoadedItem): CardDealer | null {
+  if (!loaded.dealerItemId) return null;
+  const cardPath = loaded.dealersEntityTypeId ? itemCardPath(loaded.dealersEntityTypeId, loaded.dealerItemId) : null;
+  return { itemId: loaded.dealerItemId, title: loaded.dealer?.title ?? `#${loaded.dealerItemId}`, cardPath };
 }
 
 export async function legalEntityOf(client: B24Client, companyId: number | null, known: DealerLegalEntity[]): Promise<CardLegalEntity | null> {
@@ -142,7 +152,7 @@ export async function readOrderCard(ctx: AppContext, scope: RequestScope, dealer
       title: String(item.title ?? ''),
       number: textOf(item, sp, 'orderNumber'),
       stage: stageInfo('orders', sp, item.stageId, lang),
-      dealer: loaded.dealer ? { itemId: loaded.dealer.b24ItemId, title: loaded.dealer.title } : loaded.dealerItemId ? { itemId: loaded.dealerItemId, title: `#${loaded.dealerItemId}` } : null,
+      dealer: cardDealerOf(loaded),
       legalEntity,
       delivery: { method: deliveryMethod, address: textOf(item, sp, 'deliveryAddress'), desiredDate: dateOf(sp.fields.desiredDate ? item[sp.fields.desiredDate.restName] : null), warehouse: textOf(item, sp, 'warehouse') },
       erp: { number: textOf(item, sp, 'erpNumber'), status: textOf(item, sp, 'erpStatus') },

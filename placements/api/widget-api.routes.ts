@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../server/context.js';
 import { AppError } from '../../server/http/app-error.js';
 import { isDealerRole, isStaffRole, permissionsOf, requirePermission, scopeOf, sessionGuard, ZPortalRoles } from '../../server/modules/access/index.js';
-import { dealerUsersRoutes, syncDealerItem, ZPage, type DealerUser } from '../../server/modules/dealers/index.js';
+import { dealerUsersRoutes, installedSmartProcess, syncDealerItem, ZPage, type DealerUser } from '../../server/modules/dealers/index.js';
 import { listEmployees, readAdminSettings, saveServiceUsers } from './admin-settings.js';
 import { readCabinetHome, readCompanyDealers } from './read-cabinet.js';
 import { readClaimCard } from './read-claim-card.js';
@@ -74,7 +74,8 @@ export function widgetApiRoutes(ctx: AppContext): Router {
     const page = ZPage.parse(req.query);
     const { portal, session } = scopeOf(res);
     const { items, total } = await ctx.dealers.list(portal.id, { q: q.q || undefined, offset: page.offset, limit: page.limit });
-    res.json({ items: items.map((d) => summarizeDealer(d, session.lang === 'en' ? 'en' : 'ru', null, null)), total, offset: page.offset, limit: page.limit });
+    const eti = installedSmartProcess(portal.settings, 'dealers')?.entityTypeId ?? null;
+    res.json({ items: items.map((d) => summarizeDealer(d, session.lang === 'en' ? 'en' : 'ru', null, eti)), total, offset: page.offset, limit: page.limit });
   });
 
   router.get('/dealers/:id', async (req, res) => {

@@ -43,7 +43,9 @@ function readFields(raw: unknown): Record<string, InstalledField> {
     if (typeof value === 'string') out[key] = { restName: value };
     else if (isRecord(value) && typeof value.restName === 'string') {
       const field: InstalledField = { restName: value.restName };
+      // The installer's record names it `upperName` (installer/installer-record.ts).
       if (typeof value.ufName === 'string') field.ufName = value.ufName;
+      else if (typeof value.upperName === 'string') field.ufName = value.upperName;
       const id = toInt(value.id);
       if (id) field.id = id;
       if (isRecord(value.enum)) field.enum = Object.fromEntries(Object.entries(value.enum).map(([k, v]) => [k, String(v)]));
