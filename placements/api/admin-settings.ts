@@ -63,21 +63,35 @@ export async function readAdminSettings(ctx: AppContext, scope: RequestScope): P
   };
 }
 
-/** Employees for the service-engineer picker (user.get with the app token: USER_TYPE employee, active, NAME_SEARCH). */
+/**
+ * Employees for the service-engineer picker (user.get with the app token, USER_TYPE employee, active). A search looks
+ * in last and first names with the documented `%` substring filter (user-get.md), both in one batch request.
+ */
 export async function listEmployees(ctx: AppContext, scope: RequestScope, q: string, start: number): Promise<{ items: Array<PersonRef & { position: string | null; email: string | null }>; next: number | null; total: number | null }> {
-  const filter: Record<string, unknown> = { USER_TYPE: 'employee', ACTIVE: true };
-  if (q.trim()) filter.NAME_SEARCH = q.trim();
-  const env = await ctx.b24.forPortal(scope.portal.id).callRaw<Array<Record<string, unknown>>>('user.get', { FILTER: filter, ADMIN_MODE: true, sort: 'LAST_NAME', order: 'ASC', start });
-  return {
-    items: (env.result ?? []).map((u) => ({
-      id: Number(u.ID),
-      name: [u.NAME, u.LAST_NAME].filter(Boolean).join(' ').trim() || String(u.EMAIL ?? `#${String(u.ID)}`),
-      position: typeof u.WORK_POSITION === 'string' && u.WORK_POSITION ? u.WORK_POSITION : null,
-      email: typeof u.EMAIL === 'string' && u.EMAIL ? u.EMAIL : null,
-    })),
-    next: env.next ?? null,
-    total: env.total ?? null,
-  };
+  const base = { USER_TYPE: 'employee', ACTIVE: true };
+  const client = ctx.b24.forPortal(scope.portal.id);
+  const toPerson = (u: Record<string, unknown>) => ({
+    id: Number(u.ID),
+    name: [u.NAME, u.LAST_NAME].filter(Boolean).join(' ').trim() || String(u.EMAIL ?? `#${String(u.ID)}`),
+    position: typeof u.WORK_POSITION === 'string' && u.WORK_POSITION ? u.WORK_POSITION : null,
+    email: typeof u.EMAIL === 'string' && u.EMAIL ? u.EMAIL : null,
+    lastName: String(u.LAST_NAME ?? ''),
+  });
+  const text = q.trim();
+  if (!text) {
+    const env = await client.callRaw<Array<Record<string, unknown>>>('user.get', { FILTER: base, ADMIN_MODE: true, sort: 'LAST_NAME', order: 'ASC', start });
+    return { items: (env.result ?? []).map((u) => { const { lastName: _l, ...p } = toPerson(u); return p; }), next: env.next ?? null, total: env.total ?? null };
+  }
+  const found = await client.batch<Array<Record<string, unknown>>>({
+    last: { method: 'user.get', params: { FILTER: { ...base, '%LAST_NAME': text }, ADMIN_MODE: true } },
+    first: { method: 'user.get', params: { FILTER: { ...base, '%NAME': text }, ADMIN_MODE: true } },
+  });
+  const failed = found.items.find((i) => !i.ok);
+  if (failed?.error) throw failed.error;
+  const byId = new Map<number, ReturnType<typeof toPerson>>();
+  for (const item of found.items) for (const u of item.result ?? []) byId.set(Number(u.ID), toPerson(u));
+  const items = [...byId.values()].sort((a, b) => a.lastName.localeCompare(b.lastName, 'ru')).map(({ lastName: _l, ...p }) => p);
+  return { items, next: null, total: items.length };
 }
 
 /** Saves who the service engineers are; each id must be an active employee of the portal. */
