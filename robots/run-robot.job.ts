@@ -65,7 +65,9 @@ export function createRunRobotJob(ctx: AppContext) {
     try {
       await ctx.b24.forPortal(portal.id).call('bizproc.event.send', { EVENT_TOKEN: p.eventToken, RETURN_VALUES: result.returnValues, LOG_MESSAGE: result.logMessage.slice(0, 1000) });
     } catch (err) {
-      if (isB24Error(err) && (err.kind === 'access_denied' || err.kind === 'not_found' || err.kind === 'invalid_request' || err.kind === 'ambiguous')) {
+      // An answer lost after sending (`ambiguous`) is retried by the job: if the first one arrived, the portal refuses
+      // the used token with ACCESS_DENIED and we stop there — the handler never runs twice either way.
+      if (isB24Error(err) && (err.kind === 'access_denied' || err.kind === 'not_found' || err.kind === 'invalid_request')) {
         // The portal refuses an expired or already used token (ACCESS_DENIED): sending again cannot help.
         logger.warn({ code: err.code }, 'bizproc.event.send refused; the workflow keeps waiting or has moved on');
         await runs.markFinished(run.id, 'send_failed');
