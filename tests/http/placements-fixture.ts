@@ -38,10 +38,8 @@ export function ensureWidgetsBuilt(): void {
   // A lock directory keeps parallel test files from building at once; the others wait for it.
   const lock = join(ROOT, 'dist', '.widgets-build-lock');
   mkdirSync(join(ROOT, 'dist'), { recursive: true });
-  let owner = false;
   try {
     mkdirSync(lock);
-    owner = true;
   } catch {
     const until = Date.now() + 120_000;
     while (existsSync(lock) && Date.now() < until) execFileSync('sleep', ['0.2']);
@@ -50,7 +48,7 @@ export function ensureWidgetsBuilt(): void {
   try {
     execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'error'], { cwd: ROOT, stdio: 'inherit' });
   } finally {
-    if (owner) rmSync(lock, { recursive: true, force: true });
+    rmSync(lock, { recursive: true, force: true });
   }
 }
 
