@@ -1,10 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import request from 'supertest';
-import { SMART_PROCESSES, type FieldSpec, type SmartProcessKey } from '../../installer/manifest.js';
+import { APPLY_JOB } from '../../installer/apply.job.js';
+import { installRoutes } from '../../installer/install.routes.js';
+import { readInstalled } from '../../installer/installed.js';
+import { readRecord } from '../../installer/installer-record.js';
+import { MANIFEST, SMART_PROCESSES, type SmartProcessKey } from '../../installer/manifest.js';
+import { registerInstaller } from '../../installer/register.js';
+import { INSTALLER_TEST_SCOPE } from '../../installer/testing/sandbox-tenant.js';
 import { registerPlacements } from '../../placements/index.js';
 import { registerRobotRoutes, registerRobots } from '../../robots/index.js';
 import { startSandboxPortal, type SandboxPortal } from '../../sandbox/index.js';
@@ -52,19 +59,11 @@ export function ensureWidgetsBuilt(): void {
   }
 }
 
-const UF_TYPES: Record<FieldSpec['type'], string> = {
-  string: 'string', integer: 'integer', double: 'double', boolean: 'boolean', date: 'date', datetime: 'datetime', enumeration: 'enumeration',
-  money: 'money', employee: 'employee', crm: 'crm', url: 'url', file: 'file',
-};
-
-/** `UF_CRM_13_ERP_NUMBER` → `ufCrm13ErpNumber` (api-reference/crm/universal/index.md §Field Naming Conventions). */
-export const restNameOf = (upper: string): string =>
-  upper.toLowerCase().split('_').map((part, i) => (i === 0 ? part : part.charAt(0).toUpperCase() + part.slice(1))).join('');
-
 export interface TestFieldRecord {
   upperName: string;
   restName: string;
   id: number;
+  /** enumeration: our xmlId → the option id crm.item.* takes. */
   enumIds: Record<string, number>;
 }
 
@@ -77,72 +76,25 @@ export interface TestSmartProcess {
   fields: Record<string, TestFieldRecord>;
 }
 
-/** Creates the smart processes, fields and stages the manifest describes (dealers, orders, claims) and records them. */
-export async function createSmartProcesses(client: B24Client, keys: SmartProcessKey[] = ['dealers', 'orders', 'claims']): Promise<Record<string, TestSmartProcess>> {
+/** What the installer recorded, plus the option ids of enumeration fields (read back with userfieldconfig.get). */
+async function describeInstalled(client: B24Client, settings: Record<string, unknown>): Promise<Record<string, TestSmartProcess>> {
+  const installed = readInstalled(settings);
   const out: Record<string, TestSmartProcess> = {};
-  for (const key of keys) {
-    const spec = SMART_PROCESSES.find((s) => s.key === key)!;
-    const flags = Object.fromEntries(Object.entries(spec.flags).map(([k, v]) => [k, v ? 'Y' : 'N']));
-    const parents = spec.parents.filter((p) => out[p]).map((p) => ({ entityTypeId: out[p]!.entityTypeId, isChildrenListEnabled: 'true' }));
-    const type = (await client.call<{ type: { id: number; entityTypeId: number } }>('crm.type.add', { fields: { title: spec.title.ru, ...flags, relations: { parent: parents } } })).type;
-    const categories = await client.call<{ categories: Array<{ id: number; isDefault: string | boolean }> }>('crm.category.list', { entityTypeId: type.entityTypeId });
-    const categoryId = Number((categories.categories.find((c) => c.isDefault === 'Y' || c.isDefault === true) ?? categories.categories[0])!.id);
+  for (const spec of SMART_PROCESSES) {
+    const sp = installed.smartProcess(spec.key);
     const fields: Record<string, TestFieldRecord> = {};
     for (const f of spec.fields) {
-      const upperName = `UF_CRM_${type.id}_${f.code}`;
-      const settings: Record<string, unknown> = { ...(f.settings ?? {}) };
-      if (f.type === 'crm') for (const l of f.links ?? []) if (typeof l === 'string' && l === l.toUpperCase()) settings[l] = 'Y';
-      const added = await client.call<{ field: { id: string; enum?: Array<{ id: string; xmlId: string }> } }>('userfieldconfig.add', {
-        moduleId: 'crm',
-        field: {
-          entityId: `CRM_${type.id}`,
-          fieldName: upperName,
-          userTypeId: UF_TYPES[f.type],
-          multiple: f.multiple ? 'Y' : 'N',
-          mandatory: 'N',
-          editFormLabel: f.label,
-          settings,
-          ...(f.options ? { enum: f.options.map((o, i) => ({ value: o.label.ru, xmlId: o.xmlId, def: o.def ? 'Y' : 'N', sort: (i + 1) * 10 })) } : {}),
-        },
-      });
-      fields[f.key] = { upperName, restName: restNameOf(upperName), id: Number(added.field.id), enumIds: Object.fromEntries((added.field.enum ?? []).map((e) => [e.xmlId, Number(e.id)])) };
-    }
-    const stageEntityId = `DYNAMIC_${type.entityTypeId}_STAGE_${categoryId}`;
-    const existing = await client.call<Array<{ STATUS_ID: string }>>('crm.status.list', { filter: { ENTITY_ID: stageEntityId } });
-    const stages: Record<string, string> = {};
-    let sort = 10;
-    for (const s of spec.stages) {
-      const statusId = `DT${type.entityTypeId}_${categoryId}:${s.code}`;
-      if (!existing.some((e) => e.STATUS_ID === statusId)) {
-        await client.call('crm.status.add', { fields: { ENTITY_ID: stageEntityId, STATUS_ID: s.code, NAME: s.name.ru, SORT: sort, COLOR: s.color, SEMANTICS: s.semantics === 'P' ? '' : s.semantics } });
+      const rec = sp.field(f.key);
+      let enumIds: Record<string, number> = {};
+      if (f.type === 'enumeration') {
+        const got = await client.call<{ field: { enum?: Array<{ id: string; xmlId: string }> } }>('userfieldconfig.get', { moduleId: 'crm', id: rec.id });
+        enumIds = Object.fromEntries((got.field.enum ?? []).map((e) => [e.xmlId, Number(e.id)]));
       }
-      stages[s.key] = statusId;
-      sort += 10;
+      fields[f.key] = { upperName: rec.upperName, restName: rec.restName, id: rec.id, enumIds };
     }
-    out[key] = { key, typeId: type.id, entityTypeId: type.entityTypeId, categoryId, stages, fields };
+    out[spec.key] = { key: spec.key, typeId: sp.typeId, entityTypeId: sp.entityTypeId, categoryId: sp.categoryId ?? 0, stages: { ...sp.stages }, fields };
   }
   return out;
-}
-
-/** The installer's record shape (installer/installer-record.ts) for what createSmartProcesses made. */
-export function installerRecordOf(sps: Record<string, TestSmartProcess>): Record<string, unknown> {
-  return {
-    schema: 1,
-    manifestVersion: 1,
-    smartProcesses: Object.fromEntries(
-      Object.values(sps).map((sp) => [
-        sp.key,
-        {
-          typeId: sp.typeId,
-          entityTypeId: sp.entityTypeId,
-          categoryId: sp.categoryId,
-          title: SMART_PROCESSES.find((s) => s.key === sp.key)!.title.ru,
-          stages: sp.stages,
-          fields: Object.fromEntries(Object.entries(sp.fields).map(([k, f]) => [k, { upperName: f.upperName, restName: f.restName, id: f.id }])),
-        },
-      ]),
-    ),
-  };
 }
 
 export interface PlacementPostOptions {
@@ -215,41 +167,55 @@ export interface ClaimInput {
   lines?: Array<{ name: string; price: number; quantity: number }>;
 }
 
-export async function startHarness(opts: { env?: Record<string, string>; withSmartProcesses?: boolean; workers?: boolean } = {}): Promise<Harness> {
+export async function startHarness(opts: { env?: Record<string, string> } = {}): Promise<Harness> {
   const portal = await startSandboxPortal({ httpPort: 0, httpsPort: null, seedDemo: true });
-  // The set-up alone makes ~100 calls; pacing them at the cloud's 2/s would only make the suite slow (the limiter has
-  // its own tests). Both sides get a roomy bucket instead.
+  // The installer alone makes a few hundred calls; pacing them at the cloud's 2/s would only make the suite slow (the
+  // limiter has its own tests). Both sides get a roomy bucket instead.
   portal.faults.setRateLimit({ burst: 10_000, drainPerSecond: 1_000 });
-  const t = await createTestContext({ B24_PORTAL_DOMAINS: portal.domain, B24_OAUTH_SERVERS: portal.serverEndpoint, LOG_LEVEL: 'warn', B24_RATE_LIMIT: '5000/1000', ...(opts.env ?? {}) });
+  // A file database, as `npm start` uses: job workers and requests run transactions at the same time, and SQLite's
+  // :memory: database is one shared connection in Sequelize, where concurrent transactions trip over each other.
+  const dbFile = join(mkdtempSync(join(tmpdir(), 'dealerhub-placements-')), 'dealerhub.sqlite');
+  const t = await createTestContext({ B24_PORTAL_DOMAINS: portal.domain, B24_OAUTH_SERVERS: portal.serverEndpoint, LOG_LEVEL: 'warn', B24_RATE_LIMIT: '5000/1000', DATABASE_URL: `sqlite:${dbFile}`, ...(opts.env ?? {}) });
+  // SQLite in WAL mode refuses a DEFERRED transaction that read before another connection wrote (SQLITE_BUSY, and no
+  // wait helps); IMMEDIATE takes the write lock up front. server/db/database.ts should set this for SQLite (reported).
+  if (t.ctx.db.dialect === 'sqlite') (t.ctx.db.sequelize.options as { transactionType?: string }).transactionType = 'IMMEDIATE';
+  let appUrl = '';
+  // What server/main.ts wires: the installer, the dealers sync, robots, and the routes of placements and robots.
+  const installer = registerInstaller(t.ctx, { publicUrl: () => appUrl });
   registerDealerSync(t.ctx);
   registerRobots(t.ctx);
-  const app = createApp(t.ctx, [registerPlacements, registerRobotRoutes]);
+  const app = createApp(t.ctx, [registerPlacements, registerRobotRoutes, (a, c) => a.use(installRoutes(c, installer))]);
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
-  const appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   portal.registerApp({
     clientId: t.ctx.config.app.clientId,
     clientSecret: t.ctx.config.app.clientSecret,
     appUrl: `${appUrl}/app`,
     installUrl: `${appUrl}/install`,
     installEventHandlerUrl: `${appUrl}/b24/events`,
-    scope: ['crm', 'placement', 'bizproc', 'im', 'user', 'user_brief', 'event', 'app'],
+    scope: [...new Set([...INSTALLER_TEST_SCOPE, 'user_brief', 'app'])],
   });
+  await t.ctx.jobs.startWorkers({ concurrency: 2, pollMs: 25 });
   const installed = await portal.install();
-  portal.markInstallFinished();
-  await portal.idle();
-  const until = Date.now() + 5000;
-  let stored = await t.ctx.portals.findByMemberId(portal.memberId);
-  while (!stored?.hasApplicationToken && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 20));
-    stored = await t.ctx.portals.findByMemberId(portal.memberId);
-  }
-  if (!stored?.hasApplicationToken) throw new Error('the app did not get its application_token');
+  const stored = await waitFor(async () => {
+    const p = await t.ctx.portals.findByMemberId(portal.memberId);
+    return p?.hasApplicationToken ? p : null;
+  }, 5000, 'the application_token stored');
   const portalId = stored.id;
+  // The install page's job reconciles the portal; the page then calls installFinish (markInstallFinished here).
+  try {
+    await waitFor(async () => readRecord((await t.ctx.portals.findById(portalId))!.settings).manifestVersion === MANIFEST.version, 60_000, 'the installer run');
+  } catch (err) {
+    const jobs = (await t.ctx.jobs.list({ kind: APPLY_JOB })).items.map((j) => `${j.status} after ${j.attempts}: ${j.lastError ?? ''}`);
+    const logged = t.logs.lines.filter((l) => /"level":(40|50)/.test(l)).slice(0, 5).join('\n');
+    throw new Error(`${(err as Error).message}; installer jobs: ${jobs.join(' | ')}\n${logged}`);
+  }
+  portal.markInstallFinished();
+  // The record is written just before the job reports done.
+  await waitFor(async () => (await t.ctx.jobs.list({ kind: APPLY_JOB })).items.every((j) => j.status === 'done'), 10_000, 'the installer job done');
   const client = t.ctx.b24.forPortal(portalId);
-  const sp = opts.withSmartProcesses === false ? {} : await createSmartProcesses(client);
-  if (opts.withSmartProcesses !== false) await t.ctx.portals.updateSettings(portalId, (s) => ({ ...s, installer: installerRecordOf(sp) }));
-  if (opts.workers) await t.ctx.jobs.startWorkers({ concurrency: 2, pollMs: 25 });
+  const sp = await describeInstalled(client, (await t.ctx.portals.findById(portalId))!.settings);
 
   const field = (key: string, fieldKey: string) => sp[key]!.fields[fieldKey]!.restName;
   const enumId = (key: string, fieldKey: string, xmlId: string) => sp[key]!.fields[fieldKey]!.enumIds[xmlId];
@@ -371,24 +337,6 @@ export async function startHarness(opts: { env?: Record<string, string>; withSma
     },
   };
   return h;
-}
-
-/** What the installer does for robots (bizproc.robot.add with the app token), for the robot tests. */
-export async function registerTestRobots(h: Harness): Promise<void> {
-  const { ROBOT_DEFINITIONS } = await import('../../robots/definitions.js');
-  for (const r of ROBOT_DEFINITIONS) {
-    const props = (p: Record<string, { name: { ru: string }; type: string; required?: boolean; options?: Record<string, string>; default?: unknown }>) =>
-      Object.fromEntries(Object.entries(p).map(([k, v]) => [k, { Name: v.name.ru, Type: v.type, Required: v.required ? 'Y' : 'N', ...(v.options ? { Options: v.options } : {}), ...(v.default !== undefined ? { Default: v.default } : {}) }]));
-    await h.client.call('bizproc.robot.add', {
-      CODE: r.code,
-      HANDLER: `${h.appUrl}/robots/${r.code}`,
-      AUTH_USER_ID: 1,
-      USE_SUBSCRIPTION: r.waitsForAnswer ? 'Y' : 'N',
-      NAME: r.name.ru,
-      PROPERTIES: props(r.properties),
-      RETURN_PROPERTIES: props(r.returnProperties),
-    });
-  }
 }
 
 /** Counts the REST calls the app makes per method (a spy on the portal client; the calls still go to the sandbox). */

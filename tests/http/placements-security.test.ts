@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROBOT_RUN_JOB } from '../../robots/index.js';
-import { ensureWidgetsBuilt, registerTestRobots, spyOnPortalCalls, startHarness, waitFor, type Harness } from './placements-fixture.js';
+import { ensureWidgetsBuilt, spyOnPortalCalls, startHarness, waitFor, type Harness } from './placements-fixture.js';
 
 /**
  * Placement and robot calls that must be refused, against the sandbox portal: each gets 403 and leaves no session and
@@ -17,7 +17,7 @@ describe('placement and robot security', () => {
 
   beforeAll(async () => {
     ensureWidgetsBuilt();
-    h = await startHarness({ workers: true });
+    h = await startHarness();
     manager = h.portal.users.managers[0]!;
   });
   afterAll(() => h?.close());
@@ -119,7 +119,6 @@ describe('placement and robot security', () => {
     let calls: Map<string, number>;
 
     beforeAll(async () => {
-      await registerTestRobots(h);
       calls = spyOnPortalCalls(h);
       const d = h.portal.users.dealers[1]!;
       dealerItemId = await h.createDealer({ title: d.title, companyId: d.companyId, managerId: d.managerId });

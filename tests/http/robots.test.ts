@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRobotRunsRepository, ROBOT_RUN_JOB } from '../../robots/index.js';
-import { registerTestRobots, seedErpFinance, spyOnPortalCalls, startHarness, waitFor, type Harness } from './placements-fixture.js';
+import { seedErpFinance, spyOnPortalCalls, startHarness, waitFor, type Harness } from './placements-fixture.js';
 
 /**
  * Each robot end to end against the sandbox's business-process engine: a robot attached to an Orders or Claims stage,
@@ -31,8 +31,7 @@ describe('robots against the sandbox automation', () => {
   }
 
   beforeAll(async () => {
-    h = await startHarness({ workers: true });
-    await registerTestRobots(h);
+    h = await startHarness();
     calls = spyOnPortalCalls(h);
     await seedErpFinance(h, [
       { erpId: 'ERP-A', name: 'ТехноСнаб', inn: '7701234567', debt: '30000.00', overdue: '0', overdueDays: 0 },

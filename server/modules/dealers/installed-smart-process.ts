@@ -1,4 +1,5 @@
 import { AppError } from '../../http/app-error.js';
+import { readRecord } from '../../../installer/installer-record.js';
 import type { SmartProcessKey } from '../../../installer/manifest.js';
 
 /**
@@ -6,8 +7,9 @@ import type { SmartProcessKey } from '../../../installer/manifest.js';
  * its identifiers (api-reference/crm/universal/user-defined-object-types/index.md §Identifiers — entityTypeId for
  * crm.item.*, the type id for UF names), the stage ids by our stage key and the REST name of each of our fields.
  *
- * This is the reader every module of this branch goes through, so switching to the installer's own `readInstalled`
- * is a one-file change.
+ * It reads the installer's record (installer/installer-record.ts) one smart process at a time, so a module that needs
+ * only Orders works while, say, Discounts is still being created; `readInstalled` (installer/installed.ts) is the
+ * all-or-nothing view of the same record.
  */
 export interface InstalledField {
   /** The camelCase name crm.item.* answers with (`ufCrm12ErpNumber`). */
@@ -30,56 +32,17 @@ export interface InstalledSmartProcess {
   fields: Record<string, InstalledField>;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const toInt = (v: unknown): number | null => {
-  const n = typeof v === 'number' ? v : Number.parseInt(String(v ?? ''), 10);
-  return Number.isFinite(n) && n > 0 ? n : null;
-};
-
-function readFields(raw: unknown): Record<string, InstalledField> {
-  if (!isRecord(raw)) return {};
-  const out: Record<string, InstalledField> = {};
-  for (const [key, value] of Object.entries(raw)) {
-    if (typeof value === 'string') out[key] = { restName: value };
-    else if (isRecord(value) && typeof value.restName === 'string') {
-      const field: InstalledField = { restName: value.restName };
-      // The installer's record names it `upperName` (installer/installer-record.ts).
-      if (typeof value.ufName === 'string') field.ufName = value.ufName;
-      else if (typeof value.upperName === 'string') field.ufName = value.upperName;
-      const id = toInt(value.id);
-      if (id) field.id = id;
-      if (isRecord(value.enum)) field.enum = Object.fromEntries(Object.entries(value.enum).map(([k, v]) => [k, String(v)]));
-      out[key] = field;
-    }
-  }
-  return out;
-}
-
-function readStages(raw: unknown): Record<string, string> {
-  if (!isRecord(raw)) return {};
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(raw)) {
-    if (typeof value === 'string') out[key] = value;
-    else if (isRecord(value) && typeof value.statusId === 'string') out[key] = value.statusId;
-  }
-  return out;
-}
-
 /** The recorded smart process, or null when the installer has not created it on this portal (yet). */
 export function installedSmartProcess(settings: Record<string, unknown>, key: SmartProcessKey): InstalledSmartProcess | null {
-  const installer = settings.installer;
-  if (!isRecord(installer) || !isRecord(installer.smartProcesses)) return null;
-  const raw = installer.smartProcesses[key];
-  if (!isRecord(raw)) return null;
-  const entityTypeId = toInt(raw.entityTypeId);
-  if (!entityTypeId) return null;
+  const raw = readRecord(settings).smartProcesses[key];
+  if (!raw || !(raw.entityTypeId > 0)) return null;
   return {
     key,
-    entityTypeId,
-    typeId: toInt(raw.typeId) ?? 0,
-    categoryId: raw.categoryId === null || raw.categoryId === undefined ? null : Number(raw.categoryId),
-    stages: readStages(raw.stages),
-    fields: readFields(raw.fields),
+    entityTypeId: raw.entityTypeId,
+    typeId: raw.typeId,
+    categoryId: raw.categoryId,
+    stages: { ...raw.stages },
+    fields: Object.fromEntries(Object.entries(raw.fields).map(([k, f]) => [k, { restName: f.restName, ufName: f.upperName, id: f.id }])),
   };
 }
 

@@ -48,7 +48,7 @@ describe('robot call parsing', () => {
   });
 
   it('when a document id names a smart process of ours, then it resolves to our key', () => {
-    const settings = { installer: { smartProcesses: { orders: { entityTypeId: 1036, typeId: 8, stages: {}, fields: {} } } } };
+    const settings = { installer: { smartProcesses: { orders: { entityTypeId: 1036, typeId: 8, categoryId: 3, title: 'Заказы', stages: {}, fields: {} } } } };
     expect(parseRobotDocument(['crm', 'x', 'DYNAMIC_1036_15'], settings)).toEqual({ entityTypeId: 1036, itemId: 15, key: 'orders' });
     expect(parseRobotDocument(['crm', 'CCrmDocumentDeal', 'DEAL_5'], settings)).toBeNull();
     expect(parseRobotDocument(['crm', 'x', 'DYNAMIC_2000_1'], settings)?.key).toBeNull();
