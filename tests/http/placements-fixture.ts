@@ -178,7 +178,7 @@ export async function startHarness(opts: { env?: Record<string, string> } = {}):
   const t = await createTestContext({ B24_PORTAL_DOMAINS: portal.domain, B24_OAUTH_SERVERS: portal.serverEndpoint, LOG_LEVEL: 'warn', B24_RATE_LIMIT: '5000/1000', DATABASE_URL: `sqlite:${dbFile}`, ...(opts.env ?? {}) });
   // SQLite in WAL mode refuses a DEFERRED transaction that read before another connection wrote (SQLITE_BUSY, and no
   // wait helps); IMMEDIATE takes the write lock up front. server/db/database.ts should set this for SQLite (reported).
-  if (t.ctx.db.dialect === 'sqlite') (t.ctx.db.sequelize.options as { transactionType?: string }).transactionType = 'IMMEDIATE';
+  if (t.ctx.db.dialect === 'sqlite') (t.ctx.db.sequelize as unknown as { options: { transactionType?: string } }).options.transactionType = 'IMMEDIATE';
   let appUrl = '';
   // What server/main.ts wires: the installer, the dealers sync, robots, and the routes of placements and robots.
   const installer = registerInstaller(t.ctx, { publicUrl: () => appUrl });
@@ -209,7 +209,7 @@ export async function startHarness(opts: { env?: Record<string, string> } = {}):
   } catch (err) {
     const jobs = (await t.ctx.jobs.list({ kind: APPLY_JOB })).items.map((j) => `${j.status} after ${j.attempts}: ${j.lastError ?? ''}`);
     const logged = t.logs.lines.filter((l) => /"level":(40|50)/.test(l)).slice(0, 5).join('\n');
-    throw new Error(`${(err as Error).message}; installer jobs: ${jobs.join(' | ')}\n${logged}`);
+    throw new Error(`${(err as Error).message}; installer jobs: ${jobs.join(' | ')}\n${logged}`, { cause: err });
   }
   portal.markInstallFinished();
   // The record is written just before the job reports done.
