@@ -1,3 +1,4 @@
+import { readRecord } from '../../installer/installer-record.js';
 import { SMART_PROCESSES, MANIFEST } from '../../installer/manifest.js';
 import type { AppContext } from '../../server/context.js';
 import { AppError } from '../../server/http/app-error.js';
@@ -12,8 +13,8 @@ export interface InstallerStatus {
   installedVersion: number | null;
   upToDate: boolean;
   smartProcesses: Array<{ key: string; title: string; installed: boolean; entityTypeId: number | null; fields: number; fieldsExpected: number; stages: number; stagesExpected: number; listPath: string | null }>;
-  /** Anything else the installer recorded at the top level (status, last run, errors), passed through as text. */
-  notes: Record<string, string>;
+  /** The installer's last run (installer/installer-record.ts journal): status, when, the first errors. */
+  lastRun: { status: 'running' | 'done' | 'failed'; startedAt: string; finishedAt: string | null; errors: Array<{ step: string; message: string }> } | null;
 }
 
 export interface AdminSettings {
@@ -23,12 +24,9 @@ export interface AdminSettings {
 }
 
 function installerStatus(settings: Record<string, unknown>, manifestVersion: number | null, lang: Lang): InstallerStatus {
-  const raw = (settings.installer && typeof settings.installer === 'object' ? settings.installer : {}) as Record<string, unknown>;
-  const notes: Record<string, string> = {};
-  for (const [k, v] of Object.entries(raw)) {
-    if (k !== 'smartProcesses' && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')) notes[k] = String(v);
-  }
-  const recordedVersion = typeof raw.manifestVersion === 'number' ? raw.manifestVersion : typeof raw.version === 'number' ? raw.version : manifestVersion;
+  const record = readRecord(settings);
+  const recordedVersion = record.manifestVersion ?? manifestVersion;
+  const run = record.lastRun;
   return {
     manifestVersion: MANIFEST.version,
     installedVersion: recordedVersion ?? null,
@@ -47,7 +45,7 @@ function installerStatus(settings: Record<string, unknown>, manifestVersion: num
         listPath: sp ? `/crm/type/${sp.entityTypeId}/list/category/0/` : null,
       };
     }),
-    notes,
+    lastRun: run ? { status: run.status, startedAt: run.startedAt, finishedAt: run.finishedAt, errors: run.errors.slice(0, 5).map((e) => ({ step: e.step, message: e.message })) } : null,
   };
 }
 

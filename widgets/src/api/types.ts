@@ -184,7 +184,7 @@ export interface AdminSettings {
     installedVersion: number | null;
     upToDate: boolean;
     smartProcesses: Array<{ key: string; title: string; installed: boolean; entityTypeId: number | null; fields: number; fieldsExpected: number; stages: number; stagesExpected: number; listPath: string | null }>;
-    notes: Record<string, string>;
+    lastRun: { status: 'running' | 'done' | 'failed'; startedAt: string; finishedAt: string | null; errors: Array<{ step: string; message: string }> } | null;
   };
 }
 

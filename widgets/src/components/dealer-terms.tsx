@@ -2,9 +2,11 @@ import { Link, Stack, Typography } from '@mui/material';
 import type { DealerSummary } from '../api/types.js';
 import { useI18n } from '../i18n/i18n.js';
 import { FieldList } from './field-list.js';
-import { StageChip } from './stage-chip.js';
 
-/** The dealer's terms as the Dealers card keeps them: ERP link, price type, group, place, credit and blocking rules. */
+/**
+ * The dealer's terms as the Dealers card keeps them: ERP link, price type, group, place, credit and blocking rules.
+ * Its stage is shown by the header around it. Dealers themselves see only their commercial terms.
+ */
 export function DealerTerms({ dealer, onOpenManager, audience = 'staff' }: { dealer: DealerSummary; onOpenManager?: (userId: number) => void; audience?: 'staff' | 'dealer' }) {
   const staff = audience === 'staff';
   const { t, money, dateTime } = useI18n();
@@ -18,7 +20,6 @@ export function DealerTerms({ dealer, onOpenManager, audience = 'staff' }: { dea
         items={[
           ...(staff
             ? [
-                { label: t('dealer.stage'), value: <StageChip name={dealer.stage.name} color={dealer.stage.color} testId="dealer-stage" /> },
                 { label: t('dealer.erpCustomer'), value: dealer.erpCustomerId, testId: 'dealer-erp-id' },
                 { label: t('dealer.priceType'), value: dealer.priceType },
                 { label: t('dealer.group'), value: dealer.dealerGroup?.label },

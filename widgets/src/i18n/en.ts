@@ -145,6 +145,10 @@ export const en: Messages = {
   'admin.searchEmployee': "Find an employee",
   'admin.noService': "No service engineers",
   'admin.remove': "Remove",
-  'admin.notes': "Installer notes",
+  'admin.smartProcess': "Smart process",
+  'admin.lastRun': "Last installer run: {status}, {date}",
+  'admin.run.running': "running",
+  'admin.run.done': "finished",
+  'admin.run.failed': "failed",
   'widget.noCard': "The tab was opened without a card",
 };

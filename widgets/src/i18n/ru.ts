@@ -144,7 +144,11 @@ export const ru = {
   'admin.searchEmployee': "Найти сотрудника",
   'admin.noService': "Сервисные инженеры не назначены",
   'admin.remove': "Убрать",
-  'admin.notes': "Журнал установщика",
+  'admin.smartProcess': "Смарт-процесс",
+  'admin.lastRun': "Последний запуск установщика: {status}, {date}",
+  'admin.run.running': "идёт",
+  'admin.run.done': "завершён",
+  'admin.run.failed': "с ошибками",
   'widget.noCard': "Вкладка открыта без карточки",
 } as const;
 

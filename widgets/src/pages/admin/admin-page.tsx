@@ -27,7 +27,7 @@ function AdminView({ settings }: { settings: AdminSettings }) {
   const { installer, portal } = settings;
   return (
     <>
-      <CardHeader title={t('admin.title')} subtitle={portal.domain} />
+      <CardHeader title={t('admin.title')} subtitle={portal.domain} chip={<Chip size="small" color={installer.upToDate ? 'success' : 'warning'} label={installer.upToDate ? t('admin.upToDate') : t('admin.outdated')} />} />
       <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: '1fr 1fr' }, gap: 1.5, alignItems: 'start' }}>
         <Section title={t('admin.portal')}>
           <FieldList
@@ -51,7 +51,7 @@ function AdminView({ settings }: { settings: AdminSettings }) {
         <Table size="small">
           <TableHead>
             <TableRow>
-              <TableCell>Smart process</TableCell>
+              <TableCell>{t('admin.smartProcess')}</TableCell>
               <TableCell>entityTypeId</TableCell>
               <TableCell />
               <TableCell />
@@ -77,11 +77,16 @@ function AdminView({ settings }: { settings: AdminSettings }) {
             ))}
           </TableBody>
         </Table>
-        {Object.keys(installer.notes).length > 0 && (
-          <Box sx={{ px: 2, py: 1 }}>
+        {installer.lastRun && (
+          <Box sx={{ px: 2, py: 1 }} data-testid="installer-last-run">
             <Typography variant="caption" color="text.secondary">
-              {t('admin.notes')}: {Object.entries(installer.notes).map(([k, v]) => `${k}: ${v}`).join(' · ')}
+              {t('admin.lastRun', { status: t(`admin.run.${installer.lastRun.status}`), date: dateTime(installer.lastRun.finishedAt ?? installer.lastRun.startedAt) })}
             </Typography>
+            {installer.lastRun.errors.map((e) => (
+              <Alert key={`${e.step}:${e.message}`} severity="error" sx={{ mt: 0.5 }}>
+                {e.step}: {e.message}
+              </Alert>
+            ))}
           </Box>
         )}
       </Section>

@@ -60,29 +60,39 @@ function OrderView({ card, onReload }: { card: OrderCard; onReload: () => void }
           <b>{t('order.creditCheck')}:</b> {credit}
         </Alert>
       )}
-      <Section title={t('order.header')} testId="order-header">
-        <FieldList
-          items={[
-            { label: t('order.number'), value: order.number, testId: 'order-number' },
-            {
-              label: t('order.dealer'),
-              value: order.dealer ? (
-                <DealerLink dealer={order.dealer} onOpen={openPath} />
-              ) : null,
-              testId: 'order-dealer',
-            },
-            { label: t('order.legalEntity'), value: order.legalEntity ? `${order.legalEntity.name}${order.legalEntity.inn ? ` (${t('dealer.inn')} ${order.legalEntity.inn})` : ''}` : null, testId: 'order-legal-entity' },
-            { label: t('order.source'), value: order.source?.label },
-            { label: t('order.delivery'), value: order.delivery.method?.label, testId: 'order-delivery' },
-            { label: t('order.desiredDate'), value: order.delivery.desiredDate ? date(order.delivery.desiredDate) : null },
-            { label: t('order.deliveryAddress'), value: order.delivery.address, wide: true },
-            { label: t('order.warehouse'), value: order.delivery.warehouse },
-            { label: t('order.erpNumber'), value: order.erp.number ?? <Box component="span" sx={{ color: 'text.secondary' }}>{t('order.notSent')}</Box>, testId: 'order-erp-number' },
-            { label: t('order.erpStatus'), value: order.erp.status },
-            { label: t('order.comment'), value: order.comment, wide: true },
-          ]}
-        />
-      </Section>
+      <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: '3fr 2fr' }, gap: 1.5, alignItems: 'start' }}>
+        <Section title={t('order.header')} testId="order-header">
+          <FieldList
+            items={[
+              { label: t('order.number'), value: order.number, testId: 'order-number' },
+              { label: t('order.dealer'), value: order.dealer ? <DealerLink dealer={order.dealer} onOpen={openPath} /> : null, testId: 'order-dealer' },
+              { label: t('order.legalEntity'), value: order.legalEntity ? `${order.legalEntity.name}${order.legalEntity.inn ? ` (${t('dealer.inn')} ${order.legalEntity.inn})` : ''}` : null, testId: 'order-legal-entity' },
+              { label: t('order.source'), value: order.source?.label },
+              { label: t('order.comment'), value: order.comment, wide: true },
+            ]}
+          />
+        </Section>
+        <Box>
+          <Section title={t('order.delivery')} testId="order-delivery">
+            <FieldList
+              items={[
+                { label: t('order.delivery'), value: order.delivery.method?.label, testId: 'order-delivery-method' },
+                { label: t('order.desiredDate'), value: order.delivery.desiredDate ? date(order.delivery.desiredDate) : null },
+                { label: t('order.deliveryAddress'), value: order.delivery.address, wide: true },
+                { label: t('order.warehouse'), value: order.delivery.warehouse },
+              ]}
+            />
+          </Section>
+          <Section title={t('order.erp')} testId="order-erp">
+            <FieldList
+              items={[
+                { label: t('order.erpNumber'), value: order.erp.number ?? <Box component="span" sx={{ color: 'text.secondary' }}>{t('order.notSent')}</Box>, testId: 'order-erp-number' },
+                { label: t('order.erpStatus'), value: order.erp.status },
+              ]}
+            />
+          </Section>
+        </Box>
+      </Box>
       <Section title={`${t('lines.title')} (${lines.length})`} dense testId="order-lines">
         <LinesTable lines={lines} totals={totals} currency={order.currency} emptyText={t('lines.empty')} />
       </Section>
