@@ -169,6 +169,7 @@ describe('install and placements in the sandbox portal', () => {
     await screenshot(page, 'placements-07-cabinet-dealer-b');
     const linked = await h.t.ctx.dealers.findUser(h.portalId, b().userIds[1]!);
     expect(linked).toMatchObject({ role: 'dealer_head' });
+    expect((await h.t.ctx.dealers.findById(h.portalId, linked!.dealerId))?.b24ItemId).toBe(dealerB);
   });
 
   it('when an extranet user of no dealer opens the cabinet, then the frame says they are not connected yet', async () => {
