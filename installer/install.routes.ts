@@ -4,6 +4,7 @@ import express, { Router, type RequestHandler } from 'express';
 import type { AppContext } from '../server/context.js';
 import { AppError } from '../server/http/app-error.js';
 import { scopeOf, sessionGuard } from '../server/modules/access/index.js';
+import { confirmInstallFinished } from './confirm-finish.job.js';
 import { readInstallProgress } from './install-progress.js';
 import type { InstallerRegistration } from './register.js';
 
@@ -12,8 +13,10 @@ import type { InstallerRegistration } from './register.js';
  * `admin`):
  * - GET  /api/install/progress  steps and errors of the current run, polled by the page;
  * - POST /api/install/retry     enqueues another run after a failure;
- * - POST /api/install/finished  after the page called installFinish() in the portal frame: confirmed with app.info
- *   (INSTALLED, settings/app-installation/installation-finish.md), never taken on the page's word.
+ * - POST /api/install/finished  around the page's installFinish() in the portal frame: confirmed with app.info
+ *   (INSTALLED, settings/app-installation/installation-finish.md), never taken on the page's word — 200 when the
+ *   portal says so, else 202 and a background check (the portal reloads the frame right after installFinish, so the
+ *   page calls this before it and, if it is still there, after it).
  * Also serves the built widget assets under /widgets/ when `dist/widgets` exists (until the placement server does).
  */
 export function installRoutes(ctx: AppContext, installer: InstallerRegistration, opts: { distDir?: string } = {}): Router {
@@ -41,11 +44,12 @@ export function installRoutes(ctx: AppContext, installer: InstallerRegistration,
 
   router.post('/api/install/finished', ...guard, async (_req, res) => {
     const { portal } = scopeOf(res);
-    const info = await ctx.b24.forPortal(portal.id).call<{ INSTALLED?: boolean | string }>('app.info');
-    const installed = info?.INSTALLED === true || info?.INSTALLED === 'Y' || info?.INSTALLED === '1';
-    if (!installed) throw new AppError('CONFLICT', 'Bitrix24 does not report the installation as finished yet (app.info INSTALLED is false)');
-    await ctx.portals.markInstallFinished(portal.id);
-    res.json({ installFinished: true });
+    if (portal.installFinished || (await confirmInstallFinished(ctx, portal.id))) {
+      res.json({ installFinished: true });
+      return;
+    }
+    await installer.enqueueConfirmFinish(portal);
+    res.status(202).json({ installFinished: false, confirming: true });
   });
   return router;
 }

@@ -1,6 +1,7 @@
 import type { AppContext } from '../server/context.js';
 import type { Portal } from '../server/modules/portals/index.js';
 import { APPLY_JOB, applyJobHandler, type TApplyPayload } from './apply.job.js';
+import { CONFIRM_FINISH_JOB, confirmFinishJobHandler, type TConfirmFinishPayload } from './confirm-finish.job.js';
 import { readRecord } from './installer-record.js';
 import { MANIFEST, type Manifest } from './manifest.js';
 
@@ -9,6 +10,8 @@ export interface InstallerRegistration {
   publicUrl(): string;
   /** Enqueues a run for every installed portal whose recorded manifest version is not the current one. */
   enqueueUpgrades(): Promise<number>;
+  /** Checks app.info INSTALLED in the background until the portal confirms installFinish. */
+  enqueueConfirmFinish(portal: Pick<Portal, 'id'>): Promise<{ id: number; created: boolean }>;
   /** Enqueues a run for one portal now (install page "retry", admin API). */
   enqueueApply(portal: Pick<Portal, 'id' | 'installedAt'>, reason: TApplyPayload['reason']): Promise<{ id: number; created: boolean }>;
 }
@@ -28,6 +31,7 @@ export function registerInstaller(ctx: AppContext, opts: { publicUrl: string | (
   };
   // One run at a time per instance; the settings lease keeps instances apart.
   ctx.jobs.registerHandler<TApplyPayload>(APPLY_JOB, applyJobHandler(ctx, { publicUrl, manifest }), { concurrency: 2, timeoutMs: 15 * 60_000 });
+  ctx.jobs.registerHandler<TConfirmFinishPayload>(CONFIRM_FINISH_JOB, confirmFinishJobHandler(ctx), { concurrency: 2, timeoutMs: 60_000 });
 
   // A reinstall after an uninstall is a new installation: its installedAt is part of every key.
   const installKey = (portal: Pick<Portal, 'id' | 'installedAt'>) => `${portal.id}:i${portal.installedAt?.getTime() ?? 0}:m${manifest.version}`;
@@ -57,6 +61,16 @@ export function registerInstaller(ctx: AppContext, opts: { publicUrl: string | (
   return {
     manifest,
     publicUrl,
+    enqueueConfirmFinish: (portal) =>
+      ctx.jobs.enqueue<TConfirmFinishPayload>({
+        kind: CONFIRM_FINISH_JOB,
+        portalId: portal.id,
+        // One pending check per portal per minute is plenty, however often the page asks.
+        dedupKey: `${portal.id}:${Math.floor(Date.now() / 60_000)}`,
+        payload: { portalId: portal.id },
+        runAt: new Date(Date.now() + 2_000),
+        maxAttempts: 8,
+      }),
     enqueueApply: (portal, reason) => enqueue(portal, reason, reason === 'retry' || reason === 'manual' ? null : `${reason}:${installKey(portal)}`),
     async enqueueUpgrades() {
       let n = 0;

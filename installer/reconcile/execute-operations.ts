@@ -36,8 +36,8 @@ export async function executeSequential(client: B24Client, ops: Operation[], mod
   let current: typeof ordered = [];
   let size = 0;
   for (const g of ordered) {
-    const mustJoin = g.op.kind === 'createType' && current.some((c) => c.op.kind === 'createType');
-    if (size + g.commands.length > BATCH_LIMIT && !mustJoin) {
+    // Types come first and fit together (checked above), so references between them stay in one batch.
+    if (size + g.commands.length > BATCH_LIMIT) {
       chunks.push(current);
       current = [];
       size = 0;

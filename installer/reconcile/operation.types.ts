@@ -46,5 +46,3 @@ export interface Operation {
   changes?: string[];
   apply(model: Model, outcome: OpOutcome): void;
 }
-
-export const isWriteOp = (op: Operation): boolean => !op.pending;

@@ -25,7 +25,9 @@ export function planAddField(spec: SmartProcessSpec, field: FieldSpec, typeId: n
       en: `Add field ${label(field)} ${d.fieldName} (${d.userTypeId}${d.multiple === 'Y' ? ', multiple' : ''}) to [${spec.key}]${d.options.length ? `: ${d.options.map((o) => o.xmlId).join(', ')}` : ''}`,
     },
     apply(model, outcome) {
-      const row = parseField((outcome.result as { field?: unknown })?.field);
+      const answered = parseField((outcome.result as { field?: unknown })?.field);
+      // The answer is the created field; should it come back without its name, what was sent still describes it.
+      const row = answered.fieldName ? answered : { ...answered, fieldName: d.fieldName, userTypeId: d.userTypeId, multiple: d.multiple, mandatory: d.cosmetic.mandatory, showFilter: d.cosmetic.showFilter, settings: d.settings, editFormLabel: d.cosmetic.editFormLabel, enum: d.options.map((o) => ({ id: 0, ...o })) };
       const details = [...model.state.details.values()].find((x) => x.type.id === typeId);
       if (details) details.fields = [...details.fields.filter((f) => f.fieldName !== row.fieldName), row];
       const id = `${spec.key}.${field.key}`;

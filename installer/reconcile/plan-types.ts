@@ -3,7 +3,7 @@ import { desiredFlags, pick, typeAddFields, type Lang } from './desired-state.js
 import { fingerprint } from './fingerprint.js';
 import type { Operation } from './operation.types.js';
 import { parseCategory, parseStage, parseType, rowsOf } from './parse-rows.js';
-import type { PortalState, StageRow, TypeBinding, TypeDetails } from './portal-state.types.js';
+import type { StageRow, TypeBinding, TypeDetails } from './portal-state.types.js';
 
 /** crm.type.add / crm.type.update operations (api-reference/crm/universal/user-defined-object-types/). */
 
@@ -114,9 +114,4 @@ export function planUpdateType(
       if (fields.title !== undefined) model.record.fingerprints[typeFingerprintKey(spec.key)] = titleHash;
     },
   };
-}
-
-/** Title hash to record for a type whose portal title already equals the manifest's. */
-export function typeTitleMatches(spec: SmartProcessSpec, state: PortalState, binding: TypeBinding, lang: Lang): boolean {
-  return state.details.get(binding.typeId)?.type.title === pick(spec.title, lang);
 }

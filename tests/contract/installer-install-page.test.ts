@@ -6,6 +6,7 @@ import { startSandboxPortal, type SandboxPortal } from '../../sandbox/index.js';
 import { createApp } from '../../server/app.js';
 import { issueWidgetSession, SESSION_HEADER } from '../../server/modules/access/index.js';
 import { APPLY_JOB } from '../../installer/apply.job.js';
+import { CONFIRM_FINISH_JOB } from '../../installer/confirm-finish.job.js';
 import { installRoutes } from '../../installer/install.routes.js';
 import { readRecord } from '../../installer/installer-record.js';
 import { readInstalled } from '../../installer/installed.js';
@@ -105,15 +106,24 @@ describe('install page and lifecycle wiring', () => {
     expect(readInstalled((await tenant()).settings).smartProcess('orders').entityTypeId).toBeGreaterThan(0);
   });
 
-  it('when the page reports installFinish, then it is accepted only once Bitrix24 confirms it with app.info', async () => {
+  it('when the page reports installFinish, then it is taken only from app.info: checked in the background until the portal confirms it', async () => {
     const early = await request(server).post('/api/install/finished').set(SESSION_HEADER, session);
-    expect(early.status).toBe(409);
+    expect(early.status).toBe(202);
+    expect(early.body).toEqual({ installFinished: false, confirming: true });
     expect((await tenant()).installFinished).toBe(false);
-    portal.markInstallFinished(t.ctx.config.app.clientId); // what frame.installFinish() does in the slider
-    const res = await request(server).post('/api/install/finished').set(SESSION_HEADER, session);
-    expect(res.status).toBe(200);
-    expect((await tenant()).installFinished).toBe(true);
+    const check = (await t.ctx.jobs.list({ kind: CONFIRM_FINISH_JOB })).items;
+    expect(check).toHaveLength(1);
+    // What frame.installFinish() does in the slider; the portal then reloads the frame, so the page may never ask again.
+    portal.markInstallFinished(t.ctx.config.app.clientId);
+    await waitFor(async () => {
+      await t.ctx.jobs.drain();
+      return (await tenant()).installFinished;
+    });
+    expect((await t.ctx.jobs.get(check[0]!.id))!.status).toBe('done');
     expect((await progress()).body.installFinished).toBe(true);
+    const later = await request(server).post('/api/install/finished').set(SESSION_HEADER, session);
+    expect(later.status).toBe(200);
+    expect(later.body).toEqual({ installFinished: true });
   });
 
   it('when a run fails and the admin presses retry, then another run is queued and completes', async () => {
@@ -147,5 +157,18 @@ describe('install page and lifecycle wiring', () => {
     expect(row.settings.installer).toBeUndefined();
     expect(row.manifestVersion).toBeNull();
     expect((await t.ctx.jobs.list({ kind: APPLY_JOB, status: 'queued' })).total).toBe(0);
+  });
+
+  it('when the portal removes the app without clean-up, then the record forgets the handlers (gone with the app) but keeps the smart processes', async () => {
+    const { portal: other } = await t.ctx.portals.upsertInstalled({ memberId: 'another-member', domain: portal.domain, protocol: 'http' });
+    const record = { manifestVersion: 1, smartProcesses: { orders: { typeId: 2, entityTypeId: 1032, categoryId: 5, title: 'Заказы', stages: {}, fields: {} } }, placements: [{ key: 'orderTab', placement: 'CRM_DYNAMIC_1032_DETAIL_TAB', handler: 'h' }], robots: [{ code: 'dh_x', fingerprint: 'f', entityTypeIds: [1032] }], events: [{ event: 'ONAPPUPDATE', handler: 'h' }] };
+    await t.ctx.portals.patchSettings(other.id, { installer: record, unrelated: { keep: true } });
+    await t.ctx.portals.setVersions(other.id, { manifestVersion: 1 });
+    for (const hook of t.ctx.hooks.portalUninstalled) await hook(other, false);
+    const after = (await t.ctx.portals.findById(other.id))!;
+    expect(after.settings.unrelated).toEqual({ keep: true });
+    expect(readRecord(after.settings)).toMatchObject({ manifestVersion: null, placements: [], robots: [], events: [], smartProcesses: { orders: { typeId: 2 } } });
+    expect(after.settings.installer).toHaveProperty('uninstalledAt');
+    expect(after.manifestVersion).toBeNull();
   });
 });

@@ -38,8 +38,11 @@ export function InstallPage() {
     }
     started.current = true;
     setFinish({ state: 'finishing' });
-    frame
-      .installFinish()
+    // The portal reloads this frame right after installFinish: ask the backend to confirm it first (it checks
+    // app.info in the background), then finish, then confirm directly if the page is still here.
+    api
+      .post('/install/finished')
+      .then(() => frame.installFinish())
       .then(() => api.post('/install/finished'))
       .then(() => setFinish({ state: 'finished' }))
       .catch((err: unknown) => setFinish({ state: 'failed', message: err instanceof Error ? err.message : String(err) }));
