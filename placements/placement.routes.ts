@@ -80,7 +80,7 @@ export function placementRoutes(ctx: AppContext, options: PlacementRoutesOptions
 
   router.use(
     '/widgets/assets',
-    express.static(resolve(distDir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false, redirect: false }),
+    express.static(resolve(distDir, 'assets'), { immutable: true, maxAge: '365d', index: false, redirect: false }),
   );
   return router;
 }

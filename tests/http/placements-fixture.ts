@@ -45,6 +45,8 @@ export function ensureWidgetsBuilt(): void {
   // A lock directory keeps parallel test files from building at once; the others wait for it.
   const lock = join(ROOT, 'dist', '.widgets-build-lock');
   mkdirSync(join(ROOT, 'dist'), { recursive: true });
+  // A lock left by a killed run must not stall every later one.
+  if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 180_000) rmSync(lock, { recursive: true, force: true });
   try {
     mkdirSync(lock);
   } catch {

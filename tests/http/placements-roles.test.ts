@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWidgetsBuilt, startHarness, type Harness } from './placements-fixture.js';
 
@@ -29,6 +30,12 @@ describe('placement role resolution', () => {
     expect(res.headers['content-security-policy']).toContain(`frame-ancestors http://${h.portal.domain}`);
     expect(res.headers['x-frame-options']).toBeUndefined();
     expect(res.headers['cache-control']).toBe('no-store');
+    // The page's own scripts come from /widgets/assets with a long, immutable cache (their names carry a hash).
+    const script = /src="(\/widgets\/assets\/[^"]+\.js)"/.exec(res.text)![1]!;
+    const asset = await request(h.server).get(script);
+    expect(asset.status).toBe(200);
+    expect(asset.headers['cache-control']).toMatch(/max-age=31536000.*immutable|immutable.*max-age=31536000/);
+    expect((await request(h.server).get('/widgets/assets/nope.js')).status).toBe(404);
   });
 
   it('when a manager opens the app, then they get the cabinet as a manager (not the admin page)', async () => {

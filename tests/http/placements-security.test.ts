@@ -113,6 +113,16 @@ describe('placement and robot security', () => {
     expect(old.body.error.message).toMatch(/expired/);
   });
 
+  it('when refusals and successes were logged, then no token, application token or APP_SID value is in the log', async () => {
+    const tokens = h.portal.issueTokens(manager);
+    const appSid = `log-check-${Date.now()}`;
+    await h.placementPost(manager, '/placement/cabinet', { accessToken: tokens.accessToken, appSid });
+    await h.placementPost(manager, '/placement/cabinet', { accessToken: tokens.accessToken, appSid });
+    await h.placementPost(manager, '/placement/cabinet', { body: { APPLICATION_TOKEN: 'wrong-app-token-xyz' } });
+    expect(h.t.logs.lines.length).toBeGreaterThan(0);
+    for (const secret of [tokens.accessToken, tokens.refreshToken, h.applicationToken, 'wrong-app-token-xyz']) expect(h.t.logs.text).not.toContain(secret);
+  });
+
   describe('robots', () => {
     let orderId: number;
     let dealerItemId: number;
