@@ -5,6 +5,7 @@ import { installedSmartProcess } from '../server/modules/dealers/index.js';
 import type { Portal } from '../server/modules/portals/index.js';
 import { placementCodesOf, WIDGETS, type WidgetEntry, type WidgetKey } from './registry.js';
 import { resolveRole } from './resolve-role.js';
+import { uiLangOf } from './ui-lang.js';
 import type { RefusalReason } from './refusal-pages.js';
 import type { VerifiedPlacement } from './verify-placement.js';
 import { portalOrigin, type WidgetBootstrap } from './widget-page.js';
@@ -13,7 +14,6 @@ export type OpenWidgetResult =
   | { ok: true; widget: WidgetEntry; bootstrap: WidgetBootstrap; portal: Portal }
   | { ok: false; reason: RefusalReason; portal: Portal; status: number };
 
-const normalizeLang = (lang: string): 'ru' | 'en' => (lang.toLowerCase().startsWith('en') ? 'en' : 'ru');
 
 function entityTypeIdsOf(portal: Portal) {
   const out: Record<string, number> = {};
@@ -46,7 +46,7 @@ export async function openWidget(ctx: AppContext, requested: WidgetKey | 'app', 
   }
   if (!widget.roles.includes(role.role)) return { ok: false, reason: 'role', portal, status: 403 };
 
-  const lang = normalizeLang(verified.lang);
+  const lang = uiLangOf(verified.lang);
   const { token, session } = issueWidgetSession(ctx.config.app.secretKey, {
     portalId: portal.id,
     userId: user.id,

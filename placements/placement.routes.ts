@@ -8,6 +8,7 @@ import { openWidget } from './open-widget.js';
 import type { NonceStore } from './placement-nonces.js';
 import { refusalText, type RefusalReason } from './refusal-pages.js';
 import { widgetByKey, type WidgetKey } from './registry.js';
+import { uiLangOf } from './ui-lang.js';
 import { verifyPlacement, ZPlacementBody, ZPlacementQuery } from './verify-placement.js';
 import { loadWidgetTemplate, renderMessagePage, renderWidgetPage, setFramedPageHeaders, WidgetNotBuiltError, WIDGETS_DIST_DIR } from './widget-page.js';
 
@@ -17,7 +18,7 @@ export interface PlacementRoutesOptions {
 }
 
 const QUERY_KEYS = ['DOMAIN', 'PROTOCOL', 'LANG', 'APP_SID'] as const;
-const langOf = (req: Request): 'ru' | 'en' => (String(req.query.LANG ?? (req.body as Record<string, unknown> | undefined)?.LANG ?? 'ru').toLowerCase().startsWith('en') ? 'en' : 'ru');
+const langOf = (req: Request): 'ru' | 'en' => uiLangOf(req.query.LANG ?? (req.body as Record<string, unknown> | undefined)?.LANG);
 
 /**
  * The portal's entry points into DealerHub: `POST /placement/:widget` (a widget in a card, the cabinet) and `POST /app`

@@ -43,3 +43,11 @@ describe('widget page rendering', () => {
     expect(jsonForScript({ a: '<>&\u2028\u2029' })).toBe('{"a":"\\u003c\\u003e\\u0026\\u2028\\u2029"}');
   });
 });
+
+describe('widget language', () => {
+  it('when the portal speaks a Russian-zone language, then Russian; any other, then English', async () => {
+    const { uiLangOf } = await import('../../../placements/ui-lang.js');
+    expect(['ru', 'ua', 'by', 'kz', undefined, ''].map(uiLangOf)).toEqual(['ru', 'ru', 'ru', 'ru', 'ru', 'ru']);
+    expect(['en', 'de', 'pl', 'br'].map(uiLangOf)).toEqual(['en', 'en', 'en', 'en']);
+  });
+});
