@@ -107,4 +107,19 @@ describe('placement role resolution', () => {
     expect(res.text).toContain('Доступ к кабинету отключён');
     await h.api(head.session).patch(`/dealers/${dealerA}/users/${buyer.id}`).send({ active: true });
   });
+
+  it("when a dealer user's CRM contact moves to dealer B's company, then the next open links them to B as a newcomer, not to A", async () => {
+    const [a, b] = h.portal.users.dealers;
+    const userId = a!.userIds[1]!;
+    const before = (await h.t.ctx.dealers.findUser(h.portalId, userId))!;
+    await h.t.ctx.dealers.updateUserAccess(h.portalId, before.id, { grants: ['orders.read.company'] });
+    await h.client.call('crm.contact.update', { id: a!.contactIds[1], fields: { COMPANY_ID: b!.companyId, COMPANY_IDS: [b!.companyId] } });
+    const boot = h.bootstrapOf(await h.placementPost(userId, '/placement/cabinet', { placement: 'IM_NAVIGATION' }));
+    expect(boot.user).toMatchObject({ dealerId: dealerB, role: 'dealer_buyer' });
+    expect(await h.t.ctx.dealers.findUser(h.portalId, userId)).toMatchObject({ grants: [], legalEntityIds: [] });
+    const cabinet = await h.api(boot.session).get('/cabinet');
+    expect(cabinet.body.dealer.itemId).toBe(dealerB);
+    expect((await h.api(boot.session).get(`/dealers/${dealerA}`)).status).toBe(404);
+    expect((await h.t.ctx.audit.listForPortal(h.portalId)).some((e) => e.action === 'dealer.user.moved')).toBe(true);
+  });
 });
