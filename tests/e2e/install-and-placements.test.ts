@@ -114,6 +114,22 @@ describe('install and placements in the sandbox portal', () => {
     for (const r of robotRows) expect(new URL(r.handler).pathname).toBe(`/robots/${r.code}`);
   });
 
+  it('when the admin picks a service engineer with the portal\'s own user picker, then it is saved and that employee gets the service role', async () => {
+    const appId = h.portal.store.apps.get(h.t.ctx.config.app.clientId)!.id;
+    await signIn(h.portal.users.admin, `/marketplace/app/${appId}/`);
+    const admin = await widgetFrame('iframe[data-placement="DEFAULT"]', '[data-testid="service-users"] button');
+    await admin.click('[data-testid="service-users"] button:has-text("Выбрать на портале")');
+    await page.waitForSelector('.b24-dialog');
+    await page.click('.b24-dialog label:has-text("Дмитрий Кузнецов")');
+    await page.click('.b24-dialog button:has-text("Выбрать")');
+    await admin.waitForSelector('[data-testid="service-user"]:has-text("Дмитрий Кузнецов")');
+    await screenshot(page, 'placements-02b-service-engineer-picked');
+    const service = h.portal.users.service[0]!;
+    expect((await h.t.ctx.portals.findById(h.portalId))!.settings.roles).toEqual({ serviceUserIds: [service] });
+    const res = await h.placementPost(service, '/placement/cabinet', { placement: 'LEFT_MENU' });
+    expect(h.bootstrapOf(res).user.role).toBe('service');
+  });
+
   it('when a manager opens an Orders card, then our tab runs in the SDK frame with the order header and lines', async () => {
     await seedErpFinance(h, [{ erpId: 'ERP-TS', name: 'ТехноСнаб', inn: '7701234567', debt: '84500.00', overdue: '12000.00', overdueDays: 6 }]);
     dealerA = await h.createDealer({ title: a().title, companyId: a().companyId, managerId: a().managerId, creditLimit: '500000.00', paymentTermDays: 30, dealerGroup: 'A', city: 'Москва', region: 'Московская область', blockOverLimit: true, blockOverdueDays: 15, priceType: 'Оптовая' });

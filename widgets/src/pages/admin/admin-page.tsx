@@ -160,7 +160,7 @@ function ServiceUsers({ initial }: { initial: PersonRef[] }) {
           </Button>
         )}
       </Box>
-      <Snackbar open={saved} autoHideDuration={2000} onClose={() => setSaved(false)} message={t('common.saved')} />
+      <Snackbar open={saved} autoHideDuration={2000} onClose={() => setSaved(false)} message={t('common.saved')} anchorOrigin={{ vertical: 'top', horizontal: 'right' }} />
     </Section>
   );
 }
