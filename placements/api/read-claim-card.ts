@@ -19,6 +19,7 @@ export interface ClaimCard {
     resolution: { key: string; label: string } | null;
     erpNumber: string | null;
     order: { id: number; cardPath: string } | null;
+    currency: string;
     createdTime: string | null;
     cardPath: string;
   };
@@ -53,6 +54,7 @@ export async function readClaimCard(ctx: AppContext, scope: RequestScope, dealer
       resolution,
       erpNumber: textOf(item, sp, 'erpNumber'),
       order: orders && orderId ? { id: orderId, cardPath: itemCardPath(orders.entityTypeId, orderId) } : null,
+      currency: String(item.currencyId || loaded.dealer?.currency || 'RUB'),
       createdTime: dateOf(item.createdTime),
       cardPath: itemCardPath(sp.entityTypeId, claimId),
     },

@@ -159,7 +159,7 @@ describe('install and placements in the sandbox portal', () => {
     expect(problems.filter((p) => !p.includes('favicon'))).toEqual([]);
   });
 
-  it('when a manager opens the dealer and company cards, then their tabs show the dealer with ERP finance and the company link', async () => {
+  it('when a manager opens the dealer, company and claim cards, then their tabs show the dealer with ERP finance, the company link and the claim', async () => {
     const dealerFrame = await openCardTab(`/crm/type/${h.sp.dealers!.entityTypeId}/details/${dealerA}/`, `CRM_DYNAMIC_${h.sp.dealers!.entityTypeId}_DETAIL_TAB`, '[data-testid="dealer-terms"]');
     expect(await dealerFrame.locator('[data-testid="finance-debt"]').textContent()).toContain('84');
     expect(await dealerFrame.locator('[data-testid="dealer-credit-limit"]').textContent()).toContain('500');
@@ -167,6 +167,11 @@ describe('install and placements in the sandbox portal', () => {
     const companyFrame = await openCardTab(`/crm/company/details/${a().companyId}/`, 'CRM_COMPANY_DETAIL_TAB', '[data-testid="company-dealer"]');
     expect(await companyFrame.locator('[data-testid="card-title"]').first().textContent()).toBe(a().title);
     await screenshot(page, 'placements-05-company-tab');
+    const claim = await h.createClaim({ dealerItemId: dealerA, companyId: a().companyId, number: 'R-0007', serial: 'PMP2540-000123', defect: 'Шум подшипника после 3 месяцев работы, течь по уплотнению вала.', resolution: 'parts', lines: [{ name: 'Замена подшипника (работа)', price: 1800, quantity: 1 }, { name: 'Подшипник 6202-2RS', price: 320, quantity: 2 }] });
+    const claimFrame = await openCardTab(`/crm/type/${h.sp.claims!.entityTypeId}/details/${claim}/`, `CRM_DYNAMIC_${h.sp.claims!.entityTypeId}_DETAIL_TAB`, '[data-testid="lines-table"]');
+    expect(await claimFrame.locator('[data-testid="claim-serial"]').textContent()).toContain('PMP2540-000123');
+    expect(await claimFrame.locator('[data-testid="claim-resolution"]').textContent()).toContain('Замена запчастей');
+    await screenshot(page, 'placements-05b-claim-tab');
   });
 
   it('when extranet users of dealer A and dealer B open the cabinet from the messenger, then each sees their own dealer only', async () => {

@@ -86,6 +86,7 @@ export interface ClaimCard {
     resolution: Option | null;
     erpNumber: string | null;
     order: { id: number; cardPath: string } | null;
+    currency: string;
     createdTime: string | null;
     cardPath: string;
   };

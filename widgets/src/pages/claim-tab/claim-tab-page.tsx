@@ -1,4 +1,4 @@
-import { Button } from '@mui/material';
+import { Button, Link } from '@mui/material';
 import type { ClaimCard } from '../../api/types.js';
 import { useApi } from '../../api/use-api.js';
 import { AsyncView } from '../../components/async-view.js';
@@ -51,13 +51,13 @@ function ClaimView({ card, onReload }: { card: ClaimCard; onReload: () => void }
             { label: t('order.legalEntity'), value: claim.legalEntity?.name },
             { label: t('claim.resolution'), value: claim.resolution?.label, testId: 'claim-resolution' },
             { label: t('order.erpNumber'), value: claim.erpNumber },
-            { label: t('claim.order'), value: claim.order ? `#${claim.order.id}` : null },
+            { label: t('claim.order'), value: claim.order ? <Link component="button" underline="hover" onClick={() => openPath(claim.order!.cardPath)}>#{claim.order.id}</Link> : null },
             { label: t('claim.defect'), value: claim.defect, wide: true, testId: 'claim-defect' },
           ]}
         />
       </Section>
       <Section title={`${t('claim.lines')} (${lines.length})`} dense testId="claim-lines">
-        <LinesTable lines={lines} totals={totals} currency="RUB" emptyText={t('lines.emptyClaim')} />
+        <LinesTable lines={lines} totals={totals} currency={claim.currency} emptyText={t('lines.emptyClaim')} />
       </Section>
     </>
   );
