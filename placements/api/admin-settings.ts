@@ -1,4 +1,4 @@
-import { readRecord } from '../../installer/installer-record.js';
+import { readRecord } from '../../installer/index.js';
 import { SMART_PROCESSES, MANIFEST } from '../../installer/manifest.js';
 import type { AppContext } from '../../server/context.js';
 import { AppError } from '../../server/http/app-error.js';

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readInstalled } from '../../installer/installed.js';
+import { readInstalled } from '../../installer/index.js';
 import { MANIFEST, SMART_PROCESSES } from '../../installer/manifest.js';
 import { ROBOT_DEFINITIONS } from '../../robots/definitions.js';
 import { launchBrowser, screenshot } from '../support/browser.js';

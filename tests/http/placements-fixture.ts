@@ -5,12 +5,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import request from 'supertest';
-import { APPLY_JOB } from '../../installer/apply.job.js';
-import { installRoutes } from '../../installer/install.routes.js';
-import { readInstalled } from '../../installer/installed.js';
-import { readRecord } from '../../installer/installer-record.js';
-import { MANIFEST, SMART_PROCESSES, type SmartProcessKey } from '../../installer/manifest.js';
-import { registerInstaller } from '../../installer/register.js';
+import { APPLY_JOB, installRoutes, MANIFEST, readInstalled, readRecord, registerInstaller } from '../../installer/index.js';
+import { SMART_PROCESSES, type SmartProcessKey } from '../../installer/manifest.js';
 import { INSTALLER_TEST_SCOPE } from '../../installer/testing/sandbox-tenant.js';
 import { registerPlacements } from '../../placements/index.js';
 import { registerRobotRoutes, registerRobots } from '../../robots/index.js';
@@ -178,8 +174,8 @@ export async function startHarness(opts: { env?: Record<string, string>; finishI
   // The installer alone makes a few hundred calls; pacing them at the cloud's 2/s would only make the suite slow (the
   // limiter has its own tests). Both sides get a roomy bucket instead.
   portal.faults.setRateLimit({ burst: 10_000, drainPerSecond: 1_000 });
-  // A file database, as `npm start` uses: job workers and requests run transactions at the same time, and SQLite's
-  // :memory: database is one shared connection in Sequelize, where concurrent transactions trip over each other.
+  // A file database, as `npm start` uses: job workers and requests run at the same time, and on SQLite's :memory:
+  // database (one shared connection in Sequelize) a statement of one task would run inside another task's transaction.
   const dbFile = join(mkdtempSync(join(tmpdir(), 'dealerhub-placements-')), 'dealerhub.sqlite');
   const t = await createTestContext({ B24_PORTAL_DOMAINS: portal.domain, B24_OAUTH_SERVERS: portal.serverEndpoint, LOG_LEVEL: 'warn', B24_RATE_LIMIT: '5000/1000', DATABASE_URL: `sqlite:${dbFile}`, ...(opts.env ?? {}) });
   // SQLite in WAL mode refuses a DEFERRED transaction that read before another connection wrote (SQLITE_BUSY, and no

@@ -1,5 +1,5 @@
 import { AppError } from '../../http/app-error.js';
-import { readRecord } from '../../../installer/installer-record.js';
+import { readRecord } from '../../../installer/index.js';
 import type { SmartProcessKey } from '../../../installer/manifest.js';
 
 /**
