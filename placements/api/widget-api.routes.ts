@@ -19,8 +19,9 @@ declare module 'express-serve-static-core' {
 const ZId = (what: string) => z.object({ id: z.coerce.number().int().positive({ message: `expected the ${what} id (a positive integer)` }) });
 
 /**
- * A dealer user's session is re-checked against the dealer_users row on every call: a head who switches a user off,
- * or a dealer card that is closed, takes effect at once instead of when the 2-hour session ends.
+ * A dealer user's session is re-checked against the dealer_users row on every call: a head who switches a user off
+ * or changes their role or grants, or a dealer card that is closed, takes effect at once instead of when the 2-hour
+ * session ends.
  */
 function dealerSessionGuard(ctx: AppContext): RequestHandler {
   return async (_req, res, next) => {
@@ -33,6 +34,7 @@ function dealerSessionGuard(ctx: AppContext): RequestHandler {
         throw new AppError('UNAUTHENTICATED', 'Your access to this dealer has changed; open the cabinet again');
       }
       res.locals.dealerUser = user;
+      res.locals.scope = { portal, session: { ...session, role: user.role, grants: user.grants } };
     }
     next();
   };

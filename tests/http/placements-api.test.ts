@@ -166,6 +166,17 @@ describe('widget API', () => {
     expect(cabinet.body.legalEntities.map((e: { id: number }) => e.id)).toEqual([legal[1]!.id]);
   });
 
+  it('when the head changes a user\'s role, then the user\'s open session follows at once', async () => {
+    const buyer = (await h.t.ctx.dealers.findUser(h.portalId, a().userIds[1]!))!;
+    const session = await open(a().userIds[1]!, '/placement/cabinet', 'IM_NAVIGATION');
+    expect((await h.api(session).get(`/dealers/${dealerA}/users`)).status).toBe(403);
+    await h.api(headA).patch(`/dealers/${dealerA}/users/${buyer.id}`).send({ role: 'dealer_head' });
+    expect((await h.api(session).get(`/dealers/${dealerA}/users`)).status).toBe(200);
+    expect((await h.api(session).get('/me')).body.role).toBe('dealer_head');
+    await h.api(headA).patch(`/dealers/${dealerA}/users/${buyer.id}`).send({ role: buyer.role });
+    expect((await h.api(session).get(`/dealers/${dealerA}/users`)).status).toBe(403);
+  });
+
   it('when user changes are invalid, then 4xx says what to fix, and the last active head cannot be removed', async () => {
     const head = (await h.t.ctx.dealers.findUser(h.portalId, a().userIds[0]!))!;
     const lastHead = await h.api(headA).patch(`/dealers/${dealerA}/users/${head.id}`).send({ role: 'dealer_viewer' });
