@@ -109,7 +109,8 @@ function get(agent: http.Agent, url: URL, token: string): Promise<{ status: numb
 const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]! : NaN);
 
 async function runLoad(plan: LoadPlan) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 10_000 });
+  // Idle sockets are closed before the server's keep-alive timeout (5 s) can close them under a request in flight.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 1_000, timeout: 4_000 });
   const base = new URL(plan.baseUrl);
   const latencies: number[] = [];
   const byKind = new Map<Kind, number[]>();
@@ -121,6 +122,12 @@ async function runLoad(plan: LoadPlan) {
   const measureFrom = start + plan.warmupSeconds * 1000;
   const end = measureFrom + plan.durationSeconds * 1000;
   let sent = 0;
+  // The warm-up runs at half the rate (a server in production is warm; caches fill without a queue forming).
+  const warmRate = plan.rate / 2;
+  const warmCount = Math.floor(warmRate * plan.warmupSeconds);
+  const dueBy = (now: number) => (now < measureFrom ? Math.floor(((now - start) / 1000) * warmRate) : warmCount + Math.floor(((now - measureFrom) / 1000) * plan.rate));
+  const scheduledAt = (n: number) => (n < warmCount ? start + (n / warmRate) * 1000 : measureFrom + ((n - warmCount) / plan.rate) * 1000);
+  const timeline = new Map<number, number[]>();
   const pending: Promise<void>[] = [];
   await new Promise<void>((resolve) => {
     const tick = () => {
@@ -129,9 +136,9 @@ async function runLoad(plan: LoadPlan) {
         resolve();
         return;
       }
-      const due = Math.floor(((now - start) / 1000) * plan.rate);
+      const due = dueBy(now);
       while (sent < due) {
-        const scheduled = start + (sent / plan.rate) * 1000;
+        const scheduled = scheduledAt(sent);
         sent++;
         const kind = pickKind();
         const url = new URL(pathFor(kind, plan.vocabulary), base);
@@ -140,8 +147,15 @@ async function runLoad(plan: LoadPlan) {
           get(agent, url, pick(plan.tokens))
             .then((r) => {
               const done = performance.now();
+              const second = Math.floor((scheduled - start) / 1000);
+              let bucket = timeline.get(second);
+              if (!bucket) timeline.set(second, (bucket = []));
+              bucket.push(done - scheduled);
               if (scheduled >= measureFrom && scheduled < end) {
-                if (r.status !== 200) statusErrors++;
+                if (r.status !== 200) {
+                  statusErrors++;
+                  return;
+                }
                 const ms = done - scheduled;
                 latencies.push(ms);
                 let list = byKind.get(kind);
@@ -185,6 +199,11 @@ async function runLoad(plan: LoadPlan) {
     p99: percentile(latencies, 99),
     max: latencies[latencies.length - 1] ?? NaN,
     byKind: kinds,
+    /** p50 / p95 per second since the start (warm-up included), to tell a queue left by the warm-up from steady load. */
+    timeline: [...timeline].sort((x, y) => x[0] - y[0]).map(([sec, list]) => {
+      list.sort((x, y) => x - y);
+      return [sec, Math.round(percentile(list, 50)), Math.round(percentile(list, 95))];
+    }),
   };
 }
 
