@@ -6,6 +6,6 @@ export { ingestWarehouses, ingestPriceTypes, ingestCustomers } from './ingest-re
 export { ingestDocuments, ingestOrderStates } from './ingest-documents.js';
 export { ingestPrices, ingestStock, ingestCustomerFinance, itemErpId, type SnapshotMode } from './ingest-prices-stock.js';
 export { markMissingDeleted } from './mark-missing-deleted.js';
-export { replacePartitions, type Partition, type PartitionSpec } from './replace-partitions.js';
+export { replacePartitions, arrayPartition, type Partition, type PartitionRow, type PartitionSpec } from './replace-partitions.js';
 export { readModelTotals, listStoredProducts, readPriceMap, readStockMap, type ReadModelTotals, type PartitionTotals, type StoredProduct } from './read-model.queries.js';
 export { fixScale } from './normalize.js';
