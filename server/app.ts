@@ -44,8 +44,12 @@ export function createApp(ctx: AppContext, extensions: AppExtension[] = []): Exp
       crossOriginResourcePolicy: { policy: 'cross-origin' },
     }),
   );
-  app.use(express.json({ limit: ctx.config.bodyLimit }));
-  app.use(express.urlencoded({ extended: true, limit: ctx.config.bodyLimit, parameterLimit: 10_000 }));
+  // 1C's exchange posts raw file chunks whatever Content-Type it sets; its router reads the body itself.
+  const rawBodyPaths = /^\/erp\/1c-exchange\//;
+  const json = express.json({ limit: ctx.config.bodyLimit });
+  const form = express.urlencoded({ extended: true, limit: ctx.config.bodyLimit, parameterLimit: 10_000 });
+  app.use((req, res, next) => (rawBodyPaths.test(req.path) ? next() : json(req, res, next)));
+  app.use((req, res, next) => (rawBodyPaths.test(req.path) ? next() : form(req, res, next)));
 
   app.use(healthRoutes(ctx));
   app.use(lifecycleRoutes(ctx));

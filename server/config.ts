@@ -72,6 +72,8 @@ export const ZEnv = z.object({
     .default('50/2'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   SANDBOX_DEMO: ZBool.default(true),
+  SANDBOX_PORT: z.coerce.number({ message: 'expected a TCP port number' }).int().min(0).max(65535).optional(),
+  SANDBOX_HTTPS_PORT: z.coerce.number({ message: 'expected a TCP port number' }).int().min(0).max(65535).optional(),
   ERP_KIND: z.enum(['1c-odata', '1c-commerceml', 'ax2012-aif', 'd365-odata', 'files', 'none']).default('1c-odata'),
   ERP_URL: ZUrl(['http', 'https']).optional(),
   ERP_USER: z.string().optional(),
@@ -102,6 +104,8 @@ export interface AppConfig {
   };
   shutdownGraceMs: number;
   sandboxDemo: boolean;
+  /** The local portal's ports in sandbox mode (default PORT+100 and PORT+101). */
+  sandbox: { httpPort: number; httpsPort: number };
   erp: { kind: TEnv['ERP_KIND']; url: string | undefined; user: string | undefined; password: string | undefined };
   version: string;
 }
@@ -203,6 +207,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     sandboxDemo: e.SANDBOX_DEMO,
+    sandbox: {
+      httpPort: e.SANDBOX_PORT ?? (e.PORT === 0 ? 0 : e.PORT + 100),
+      httpsPort: e.SANDBOX_HTTPS_PORT ?? (e.PORT === 0 ? 0 : e.PORT + 101),
+    },
     erp: { kind: e.ERP_KIND, url: e.ERP_URL, user: e.ERP_USER, password: e.ERP_PASSWORD },
     version: readPackageVersion(),
   };

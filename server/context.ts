@@ -6,6 +6,9 @@ import { createAuditRepository, type AuditRepository } from './modules/audit/ind
 import { createPortalsRepository, type PortalsRepository } from './modules/portals/portals.repository.js';
 import type { Portal } from './modules/portals/portals.repository.js';
 import type { AppEventListener } from './modules/portals/handle-app-event.js';
+import { createB24Clients, type B24Clients } from './bitrix24/index.js';
+import { createJobQueue, type JobQueue } from './jobs/index.js';
+import { createDealersRepository, type DealersRepository } from './modules/dealers/index.js';
 
 /** Things other domains plug into the app lifecycle (the installer reconciles on install/update, etc.). */
 export interface LifecycleHooks {
@@ -26,6 +29,11 @@ export interface AppContext {
   db: Database;
   portals: PortalsRepository;
   audit: AuditRepository;
+  dealers: DealersRepository;
+  /** Bitrix24 REST clients: per portal (stored app tokens) or per webhook, all paced by one shared limiter. */
+  b24: B24Clients;
+  /** The durable job queue every handler Bitrix24 calls works from (robots, events, sync, notifications). */
+  jobs: JobQueue;
   hooks: LifecycleHooks;
   /** Callbacks run on graceful shutdown, last registered first. */
   onClose: Array<() => Promise<void> | void>;
@@ -34,6 +42,8 @@ export interface AppContext {
 export interface CreateContextOptions {
   logger?: Logger;
   migrate?: boolean;
+  /** Prefix for Redis keys (rate limiter, refresh locks), so parallel tests never share buckets. */
+  redisKeyPrefix?: string;
 }
 
 export async function createContext(config: AppConfig, options: CreateContextOptions = {}): Promise<AppContext> {
@@ -41,15 +51,20 @@ export async function createContext(config: AppConfig, options: CreateContextOpt
   const db = createDatabase({ url: config.databaseUrl, poolMax: config.databasePoolMax, logger });
   await tuneSqlite(db);
   if (options.migrate !== false) await migrateUp(db);
+  const portals = createPortalsRepository(db.sequelize, config.app.secretKey);
   const ctx: AppContext = {
     config,
     logger,
     db,
-    portals: createPortalsRepository(db.sequelize, config.app.secretKey),
+    portals,
     audit: createAuditRepository(db.sequelize),
+    dealers: createDealersRepository(db.sequelize),
+    b24: createB24Clients({ config, logger, portals, keyPrefix: options.redisKeyPrefix }),
+    jobs: createJobQueue({ db, logger, redis: config.redisUrl }),
     hooks: { portalInstalled: [], appUpdated: [], portalUninstalled: [], appEvent: new Map() },
     onClose: [],
   };
+  ctx.onClose.push(() => ctx.b24.close(), () => ctx.jobs.stop());
   return ctx;
 }
 

@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { createApp } from './app.js';
 import { closeContext, createContext } from './context.js';
 import { listen } from './http/serve.js';
+import { startSandboxMode } from './sandbox-mode.js';
 
 /**
  * Production entry point: `node --import tsx server/main.ts` (npm start adds the sandbox portal, see scripts/start.mjs
@@ -21,7 +22,17 @@ async function main(): Promise<void> {
   const ctx = await createContext(config);
   const app = createApp(ctx);
   const running = await listen(app, config.host, config.port, ctx.logger);
+  await ctx.jobs.startWorkers({ concurrency: 4 });
   ctx.logger.info({ url: running.url, version: config.version, mode: config.mode }, 'DealerHub is listening');
+  process.stdout.write(`DealerHub: ${running.url}\n`);
+
+  if (config.mode === 'sandbox') {
+    const sandbox = await startSandboxMode(ctx, config.publicUrl ?? running.url);
+    ctx.onClose.push(() => sandbox.close());
+    process.stdout.write(`Sandbox portal: ${sandbox.portalUrl}\n`);
+    process.stdout.write(`Webhook: ${sandbox.webhookUrl}\n`);
+    if (sandbox.httpsWebhookUrl) process.stdout.write(`Webhook (HTTPS): ${sandbox.httpsWebhookUrl}\n`);
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -58,6 +58,25 @@ describe('1C OData adapter against the emulator: protocol details', () => {
     expect(err.kind).toBe('auth');
   });
 
+  it('when the 1C web server stops listening (connection refused), then calls fail as transient and succeed once it is back', async () => {
+    const c = connect();
+    await c.warehouses();
+    await running.pause();
+    try {
+      // A pooled keep-alive socket may die first (ECONNRESET); a new connection is then refused.
+      const first = await erpErrorOf(() => c.warehouses());
+      expect(first.kind).toBe('transient');
+      expect(['ECONNRESET', 'ECONNREFUSED']).toContain(first.erpCode);
+      const err = await erpErrorOf(() => c.warehouses());
+      expect(err.kind).toBe('transient');
+      expect(err.erpCode).toBe('ECONNREFUSED');
+      expect((await c.health()).ok).toBe(false);
+    } finally {
+      await running.resume();
+    }
+    expect(await c.warehouses()).toHaveLength(catalog.warehouses.length);
+  });
+
   it('when the profile does not fit the base ($metadata), then calls fail with the missing names and health says why', async () => {
     const bp = connect({ profile: 'bp30' });
     const err = await erpErrorOf(() => bp.warehouses());

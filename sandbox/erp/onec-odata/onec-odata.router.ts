@@ -196,6 +196,8 @@ export function createOnecOdataRouter(deps: OnecRouterDeps): Router {
     res.json(body);
   };
 
+  const balanceCache = new Map<string, RowSource>();
+
   /** Balance rows with the requested dimensions (summing resources over the others), after Condition. */
   const balanceSource = (reg: RegisterDef, args: Record<string, string>): RowSource => {
     const all = reg.dims.map((d) => d.name);
@@ -213,6 +215,10 @@ export function createOnecOdataRouter(deps: OnecRouterDeps): Router {
       return { ...reg.rows, name: `${reg.name}/Balance`, row: (i) => rename(reg.rows.row(i)), light: undefined, lightFields: undefined };
     }
     if (args.Condition) checkMembers(args.Condition, new Set([...dimFields(reg.dims).map(([n]) => n), ...reg.resources]), reg.name);
+    // Paging through an aggregated balance asks the same question page after page: keep the grouped rows.
+    const cacheKey = `${reg.name}\u0001${wanted.join(',')}\u0001${args.Condition ?? ''}\u0001${reg.rows.version()}\u0001${state.version()}`;
+    const cached = balanceCache.get(cacheKey);
+    if (cached) return cached;
     const base = engine.run(reg.rows, { filter: args.Condition || null }).rows;
     const groups = new Map<string, Row>();
     for (const row of base) {
@@ -222,7 +228,10 @@ export function createOnecOdataRouter(deps: OnecRouterDeps): Router {
       groups.set(key, acc);
     }
     const rows = [...groups.values()].filter((r) => reg.resources.some((x) => Math.abs(r[`${x}Balance`] as number) > 1e-9));
-    return arraySource(`${reg.name}/Balance(${JSON.stringify(args)})`, () => rows, () => state.version(), outDims.filter((f) => f.endsWith('_Key')));
+    const source = arraySource(`${reg.name}/Balance(${JSON.stringify(args)})`, () => rows, () => state.version(), outDims.filter((f) => f.endsWith('_Key')));
+    balanceCache.set(cacheKey, source);
+    if (balanceCache.size > 8) balanceCache.delete(balanceCache.keys().next().value as string);
+    return source;
   };
 
   const recordTypeSource = (reg: RegisterDef): RowSource => ({

@@ -136,7 +136,8 @@ export function createQueryEngine(cacheSize = 24) {
     if (filter && source.lookup && source.indexedFields) {
       for (const field of source.indexedFields) {
         const values = equalityHint(filter, field);
-        if (values) {
+        // A D365 wildcard (eq '*x*') is a pattern, not a key: no index for it.
+        if (values && !(opt.wildcardEq && values.some((v) => v.includes('*')))) {
           const found = source.lookup(field, values);
           if (found) {
             candidates = [...new Set(found)].sort((a, b) => a - b);

@@ -23,6 +23,10 @@ export interface RunningOnecOdataEmulator {
   baseUrl: string;
   controlUrl: string;
   port: number;
+  /** Stops listening (clients get ECONNREFUSED, a truly unreachable 1C) until resume(). */
+  pause(): Promise<void>;
+  /** Listens again on the same port. */
+  resume(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -46,14 +50,26 @@ export async function startOnecOdataEmulator(options: Partial<OnecOdataEmulatorO
   });
   const port = (server.address() as AddressInfo).port;
   const origin = `http://${host}:${port}`;
+  let current: Server | null = server;
+  const stop = () => new Promise<void>((resolve) => {
+    if (!current) return resolve();
+    const s = current;
+    current = null;
+    s.closeAllConnections();
+    s.close(() => resolve());
+  });
   return {
     emulator,
     baseUrl: `${origin}${odataPath}`,
     controlUrl: `${origin}${controlPath}`,
     port,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
+    pause: stop,
+    resume: () => new Promise<void>((resolve, reject) => {
+      if (current) return resolve();
+      const s = app.listen(port, host, () => resolve());
+      s.on('error', reject);
+      current = s;
     }),
+    close: stop,
   };
 }

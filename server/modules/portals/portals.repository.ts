@@ -191,12 +191,20 @@ export function createPortalsRepository(sequelize: Sequelize, secretKey: Buffer)
       await Portal.update(values, { where: { id: portalId } });
     },
 
-    /** Merges a patch into the portal's settings JSON (the installer records what it created here). */
+    /** Merges a patch into the top level of the portal's settings JSON (the installer records what it created here). */
     async patchSettings(portalId: number, patch: Record<string, unknown>): Promise<Record<string, unknown>> {
+      return this.updateSettings(portalId, (current) => ({ ...current, ...patch }));
+    },
+
+    /**
+     * Read-modify-write of the settings under a row lock, so two writers of different nested keys never lose each
+     * other's change (a plain read then patch would).
+     */
+    async updateSettings(portalId: number, update: (current: Record<string, unknown>) => Record<string, unknown>): Promise<Record<string, unknown>> {
       return sequelize.transaction(async (transaction) => {
         const row = await Portal.findByPk(portalId, { transaction, lock: transaction.LOCK.UPDATE });
         if (!row) throw new Error(`portal ${portalId} not found`);
-        const next = { ...(JSON.parse((row.get({ plain: true }) as PortalRow).settings || '{}') as Record<string, unknown>), ...patch };
+        const next = update(JSON.parse((row.get({ plain: true }) as PortalRow).settings || '{}') as Record<string, unknown>);
         await row.update({ settings: JSON.stringify(next) }, { transaction });
         return next;
       });

@@ -1,0 +1,52 @@
+import { initializeB24Frame, type B24Frame } from '@bitrix24/b24jssdk';
+import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+
+/**
+ * The official SDK frame (B24Frame) for portal UI actions: resize, title, navigation, chat. Outside a Bitrix24 frame
+ * (the standalone /cabinet) there is no parent window and these actions quietly do nothing.
+ */
+export interface FrameActions {
+  frame: B24Frame | null;
+  setTitle(title: string): void;
+  openPath(path: string): void;
+  openChat(userId: number): void;
+}
+
+const noop: FrameActions = { frame: null, setTitle: (t) => void (document.title = t), openPath: (p) => void window.open(p, '_blank'), openChat: () => {} };
+const FrameContext = createContext<FrameActions>(noop);
+
+export const isInsideBitrix24Frame = () => typeof window !== 'undefined' && window.name.split('|').length >= 3;
+
+export function FrameProvider({ children }: { children: ReactNode }) {
+  const [actions, setActions] = useState<FrameActions>(noop);
+  useEffect(() => {
+    if (!isInsideBitrix24Frame()) return;
+    let observer: ResizeObserver | undefined;
+    let cancelled = false;
+    initializeB24Frame()
+      .then((frame) => {
+        if (cancelled) return;
+        const fit = () => void frame.parent.resizeWindow(document.documentElement.scrollWidth, document.documentElement.scrollHeight).catch(() => {});
+        observer = new ResizeObserver(fit);
+        observer.observe(document.body);
+        fit();
+        setActions({
+          frame,
+          setTitle: (title) => void frame.parent.setTitle(title).catch(() => {}),
+          openPath: (path) => void frame.slider.openPath(frame.slider.getUrl(path)).catch(() => {}),
+          openChat: (userId) => void frame.parent.imOpenMessenger(userId).catch(() => {}),
+        });
+        document.documentElement.dataset.b24Frame = 'ready';
+      })
+      .catch(() => {
+        document.documentElement.dataset.b24Frame = 'unavailable';
+      });
+    return () => {
+      cancelled = true;
+      observer?.disconnect();
+    };
+  }, []);
+  return <FrameContext.Provider value={actions}>{children}</FrameContext.Provider>;
+}
+
+export const useFrame = () => useContext(FrameContext);
