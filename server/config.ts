@@ -78,6 +78,13 @@ export const ZEnv = z.object({
   ERP_URL: ZUrl(['http', 'https']).optional(),
   ERP_USER: z.string().optional(),
   ERP_PASSWORD: z.string().optional(),
+  ERP_1C_PROFILE: z.enum(['ut11', 'erp2', 'bp30'], { message: 'expected ut11, erp2 or bp30 (the 1C configuration)' }).default('ut11'),
+  ERP_TIMEZONE: z.string().min(1).default('Europe/Moscow'),
+  ERP_COMPANY: z.string().optional(),
+  ERP_D365_TENANT: z.string().optional(),
+  ERP_D365_AUTHORITY: ZUrl(['https', 'http']).optional(),
+  ERP_D365_RESOURCE: ZUrl(['https', 'http']).optional(),
+  ERP_FILES_DIR: z.string().optional(),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;
@@ -106,7 +113,20 @@ export interface AppConfig {
   sandboxDemo: boolean;
   /** The local portal's ports in sandbox mode (default PORT+100 and PORT+101). */
   sandbox: { httpPort: number; httpsPort: number };
-  erp: { kind: TEnv['ERP_KIND']; url: string | undefined; user: string | undefined; password: string | undefined };
+  erp: {
+    kind: TEnv['ERP_KIND'];
+    url: string | undefined;
+    /** Basic-auth user (1C, AX) or the Entra application (client) id (D365). */
+    user: string | undefined;
+    /** Basic-auth password (1C, AX) or the client secret (D365). */
+    password: string | undefined;
+    onecProfile: TEnv['ERP_1C_PROFILE'];
+    timeZone: string;
+    /** AX company / D365 legal entity (dataAreaId). */
+    company: string | undefined;
+    d365: { tenant: string | undefined; authority: string | undefined; resource: string | undefined };
+    filesDir: string | undefined;
+  };
   version: string;
 }
 
@@ -211,7 +231,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       httpPort: e.SANDBOX_PORT ?? (e.PORT === 0 ? 0 : e.PORT + 100),
       httpsPort: e.SANDBOX_HTTPS_PORT ?? (e.PORT === 0 ? 0 : e.PORT + 101),
     },
-    erp: { kind: e.ERP_KIND, url: e.ERP_URL, user: e.ERP_USER, password: e.ERP_PASSWORD },
+    erp: {
+      kind: e.ERP_KIND,
+      url: e.ERP_URL,
+      user: e.ERP_USER,
+      password: e.ERP_PASSWORD,
+      onecProfile: e.ERP_1C_PROFILE,
+      timeZone: e.ERP_TIMEZONE,
+      company: e.ERP_COMPANY,
+      d365: { tenant: e.ERP_D365_TENANT, authority: e.ERP_D365_AUTHORITY, resource: e.ERP_D365_RESOURCE },
+      filesDir: e.ERP_FILES_DIR,
+    },
     version: readPackageVersion(),
   };
 }

@@ -23,7 +23,10 @@ export interface Cursor {
 
 export interface Page<T> {
   items: T[];
-  /** null when the caller is caught up. */
+  /**
+   * null when the caller is caught up. A caller keeps the last non-null `next` and starts the next run from it, so
+   * an incremental adapter ends a pass with a `next` that leads to an empty page; a snapshot adapter ends with null.
+   */
   next: Cursor | null;
   /** Present when the adapter knows it (progress bars of a full sync). */
   total?: number;

@@ -29,6 +29,37 @@ runErpConnectorBattery('1C OData (УТ 11) against the emulator', async () => {
   };
 });
 
+/** The same battery against the БП 3.0 profile: customers are Контрагенты, stock and debts come from Хозрасчетный. */
+runErpConnectorBattery('1C OData (БП 3.0) against the emulator', async () => {
+  const catalog = generateCatalog({ seed: 'battery-bp', skus: 200, customers: 6, asOf: formatLocal(Date.now()) });
+  const running = await startOnecOdataEmulator({ catalog, configuration: 'bp30', base: 'accounting' });
+  const connector = createOnecOdataConnector({
+    baseUrl: running.baseUrl, user: 'odata', password: 'odata', profile: 'bp30', timeZone: 'UTC', pageSize: 80, timeoutMs: 5000,
+  });
+  return {
+    connector,
+    emulator: {
+      catalog,
+      faults: running.emulator.faults,
+      findOrderByExternalId: (id) => running.emulator.findOrderByExternalId(id),
+      setOrderStatus: (id, status) => running.emulator.setOrderStatus(id, status),
+      updateProduct: (index, patch) => running.emulator.updateProduct(index, patch),
+      close: () => running.close(),
+    },
+    options: {
+      ids: { customer: (c) => c.counterpartyRef },
+      // БП keeps no brands, packs, barcodes, pictures, analogs or additional properties in these objects.
+      productFields: ['sku', 'name', 'fullName', 'groupRef', 'baseUnit', 'description', 'vatRate', 'deleted'],
+      stockExpected: false,
+      stockReserve: false,
+      // Sales are the only customer documents; a СчетНаОплатуПокупателю is the order itself.
+      documentKind: (d) => (d.kind === 'invoice' ? null : 'waybill'),
+      orderStatuses: [{ set: 'confirmed', expect: 'confirmed' }, { set: 'shipped', expect: 'shipped' }],
+    },
+    teardown: () => running.close(),
+  };
+});
+
 describe('1C OData adapter against the emulator: protocol details', () => {
   let running: RunningOnecOdataEmulator;
   let catalog: GeneratedCatalog;
@@ -51,6 +82,23 @@ describe('1C OData adapter against the emulator: protocol details', () => {
       lines: productIndexes.map((i) => ({ productRef: { erpId: catalog.productRef(i) }, qty: '1', price: catalog.pricesOf(i)[0]?.price ?? '1.00' })),
     };
   };
+
+  it('when faults and statuses are driven over the control API, then the OData side shows them', async () => {
+    const control = axios.create({ baseURL: running.controlUrl, validateStatus: () => true });
+    expect((await control.post('/faults', { kind: 'rate-limit', retryAfterSeconds: 3, times: 1 })).status).toBe(201);
+    const limited = await raw.get(url('Catalog_Склады?$format=json'));
+    expect(limited.status).toBe(429);
+    expect(limited.headers['retry-after']).toBe('3');
+    expect((await raw.get(url('Catalog_Склады?$format=json'))).status).toBe(200);
+    expect((await control.get('/faults')).data.faults).toEqual([]);
+    const order = catalog.orders.find((o) => o.externalId && o.status === 'confirmed');
+    if (!order) throw new Error('the catalog has no confirmed DealerHub order');
+    const moved = await control.post(`/orders/${order.externalId}/status`, { status: 'КОтгрузке' });
+    expect(moved.data).toMatchObject({ rawStatus: 'КОтгрузке', externalId: order.externalId });
+    expect((await control.post(`/orders/${order.externalId}/status`, { status: 'confirmed' })).data.rawStatus).toBe('Согласован');
+    expect((await control.post('/orders/nope/status', { status: 'closed' })).status).toBe(400);
+    expect((await control.post('/faults', { kind: 'explode' })).status).toBe(400);
+  });
 
   it('when the password is wrong, then the emulator answers 401 and the adapter reports auth', async () => {
     expect((await axios.get(`${running.baseUrl}/?$format=json`, { validateStatus: () => true })).status).toBe(401);
@@ -152,6 +200,20 @@ describe('1C OData adapter against the emulator: protocol details', () => {
     const third = await drain((cur) => c.products(cur ?? second.last));
     expect(third.items).toEqual([]);
     running.emulator.updateProduct(index, { deleted: catalog.product(index).deleted });
+  });
+
+  it('when the process restarts in the middle of a full pull, then the next incremental pull makes up what was not recorded', async () => {
+    const a = connect();
+    const first = await a.products(null);
+    expect(first.items).toHaveLength(50);
+    const b = connect();
+    // The rest of the pass (150) is followed, in the same run, by a delta that refetches the 50 the lost map missed.
+    const rest = await drain((cur) => b.products(cur ?? first.next));
+    expect(rest.items).toHaveLength(200);
+    expect(new Set(rest.items.slice(150).map((p) => p.ref.erpId))).toEqual(new Set(first.items.map((p) => p.ref.erpId)));
+    expect(new Set([...first.items, ...rest.items].map((p) => p.ref.erpId)).size).toBe(200);
+    const quiet = await drain((cur) => b.products(cur ?? rest.last));
+    expect(quiet.items).toEqual([]);
   });
 
   it('when stock is asked for more than 20 products and the pass moves to another connector instance, then rows are complete and unique', async () => {

@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, tuneSqlite, type Database } from '../../server/db/database.js';
-import { migrateUp } from '../../server/db/migrate.js';
+import { describe, expect, it } from 'vitest';
 import { createDealersRepository, type DealerUpsert } from '../../server/modules/dealers/index.js';
-import { STORAGE_BACKENDS, type TestDatabase } from '../support/databases.js';
+import { STORAGE_BACKENDS, useMigratedDatabase } from '../support/databases.js';
 
 const dealer = (portalId: number, b24ItemId: number, over: Partial<DealerUpsert> = {}): DealerUpsert => ({
   portalId, b24ItemId, title: `Дилер ${b24ItemId}`, stage: 'active', companyId: 100 + b24ItemId, erpCustomerId: `c-${b24ItemId}`, priceTypeErpId: 'pt-1',
@@ -10,21 +8,10 @@ const dealer = (portalId: number, b24ItemId: number, over: Partial<DealerUpsert>
 });
 
 describe.each(STORAGE_BACKENDS)('dealers repository on $name', ({ create }) => {
-  let testDb: TestDatabase;
-  let db: Database;
-  beforeAll(async () => {
-    testDb = await create();
-    db = createDatabase({ url: testDb.url });
-    await tuneSqlite(db);
-    await migrateUp(db);
-  });
-  afterAll(async () => {
-    await db.close();
-    await testDb.drop();
-  });
+  const db = useMigratedDatabase(create);
 
   it('when a dealer item is upserted twice, then one row holds the latest values with the credit limit exact', async () => {
-    const repo = createDealersRepository(db.sequelize);
+    const repo = createDealersRepository(db().sequelize);
     await repo.upsertFromItem(dealer(1, 7));
     const d = await repo.upsertFromItem(dealer(1, 7, { creditLimit: '1234567.89', title: 'ООО Альфа' }));
     expect(d).toMatchObject({ b24ItemId: 7, title: 'ООО Альфа', creditLimit: '1234567.89', blockOverLimit: true });
@@ -34,7 +21,7 @@ describe.each(STORAGE_BACKENDS)('dealers repository on $name', ({ create }) => {
   });
 
   it('when another portal has a dealer with the same item id, then each portal sees only its own', async () => {
-    const repo = createDealersRepository(db.sequelize);
+    const repo = createDealersRepository(db().sequelize);
     await repo.upsertFromItem(dealer(2, 7, { title: 'Чужой' }));
     expect((await repo.findByItemId(1, 7))?.title).toBe('ООО Альфа');
     expect((await repo.findByItemId(2, 7))?.title).toBe('Чужой');
@@ -43,7 +30,7 @@ describe.each(STORAGE_BACKENDS)('dealers repository on $name', ({ create }) => {
   });
 
   it('when legal entities are set, then the dealer is found by any of its companies', async () => {
-    const repo = createDealersRepository(db.sequelize);
+    const repo = createDealersRepository(db().sequelize);
     const d = (await repo.findByItemId(1, 7))!;
     await repo.replaceLegalEntities(1, d.id, [
       { companyId: 107, name: 'ООО Альфа', inn: '7701234567', kpp: '770101001', erpCustomerId: 'c-7', isMain: true },
@@ -54,7 +41,7 @@ describe.each(STORAGE_BACKENDS)('dealers repository on $name', ({ create }) => {
   });
 
   it('when users join a dealer, then the first becomes head and later ones buyers; access can be changed', async () => {
-    const repo = createDealersRepository(db.sequelize);
+    const repo = createDealersRepository(db().sequelize);
     const d = (await repo.findByItemId(1, 7))!;
     const head = await repo.upsertUser(1, { dealerId: d.id, b24UserId: 50, name: 'Иван Петров', email: 'ivan@alfa.ru' });
     const buyer = await repo.upsertUser(1, { dealerId: d.id, b24UserId: 51, name: 'Анна Смирнова' });
@@ -65,7 +52,7 @@ describe.each(STORAGE_BACKENDS)('dealers repository on $name', ({ create }) => {
   });
 
   it('when a dealer item is deleted, then its users and legal entities go too', async () => {
-    const repo = createDealersRepository(db.sequelize);
+    const repo = createDealersRepository(db().sequelize);
     const d = (await repo.findByItemId(1, 7))!;
     await repo.removeByItemId(1, 7);
     expect(await repo.findByItemId(1, 7)).toBeNull();

@@ -1,27 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, tuneSqlite, type Database } from '../../server/db/database.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../server/db/database.js';
 import { migrateDown, migrateUp, pendingMigrations } from '../../server/db/migrate.js';
 import { purgePortalData } from '../../server/db/purge-portal.js';
 import { createAuditRepository } from '../../server/modules/audit/index.js';
 import { createPortalsRepository } from '../../server/modules/portals/index.js';
-import { STORAGE_BACKENDS, type TestDatabase } from '../support/databases.js';
+import { STORAGE_BACKENDS, useMigratedDatabase } from '../support/databases.js';
 
 const KEY = Buffer.alloc(32, 7);
 
 /** One battery, every storage backend (STYLE.md): SQLite (embedded default) and MariaDB (production path). */
 describe.each(STORAGE_BACKENDS)('storage on $name', ({ create }) => {
-  let testDb: TestDatabase;
+  const database = useMigratedDatabase(create);
   let db: Database;
-
-  beforeAll(async () => {
-    testDb = await create();
-    db = createDatabase({ url: testDb.url });
-    await tuneSqlite(db);
-    await migrateUp(db);
-  });
-  afterAll(async () => {
-    await db.close();
-    await testDb.drop();
+  beforeAll(() => {
+    db = database();
   });
 
   it('when migrations ran, then none is pending and a second run applies nothing', async () => {

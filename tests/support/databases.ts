@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
+import { afterAll, beforeAll } from 'vitest';
+import { createDatabase, tuneSqlite, type Database } from '../../server/db/database.js';
+import { migrateUp } from '../../server/db/migrate.js';
 
 /** Where the MariaDB of the storage battery lives; CI starts it on 127.0.0.1:3306 (root, empty password). */
 export const MARIADB_ADMIN_URL = process.env.TEST_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306/';
@@ -39,3 +42,26 @@ export const STORAGE_BACKENDS: Array<{ name: 'sqlite' | 'mariadb'; create: () =>
   { name: 'sqlite', create: async () => createSqliteMemoryDatabase() },
   { name: 'mariadb', create: createMariaDbDatabase },
 ];
+
+/**
+ * A migrated database for one describe block: created before its tests, closed and dropped after them.
+ * Returns a getter because the database exists only once beforeAll has run.
+ */
+export function useMigratedDatabase(create: () => Promise<TestDatabase>): () => Database {
+  let testDb: TestDatabase | undefined;
+  let db: Database | undefined;
+  beforeAll(async () => {
+    testDb = await create();
+    db = createDatabase({ url: testDb.url });
+    await tuneSqlite(db);
+    await migrateUp(db);
+  });
+  afterAll(async () => {
+    await db?.close();
+    await testDb?.drop();
+  });
+  return () => {
+    if (!db) throw new Error('the database is not ready: use it inside a test or hook');
+    return db;
+  };
+}

@@ -2,6 +2,7 @@ import express, { type Router } from 'express';
 import type { ErpOrderStatus } from '../../../server/erp/port.js';
 import { createFaults, generateCatalog, type ErpFaults, type FaultRule, type GeneratedCatalog } from '../catalog/index.js';
 import { createOnecOdataRouter } from './onec-odata.router.js';
+import { buildBp30Sources } from './onec-bp30-sources.js';
 import { buildOnecSources } from './onec-sources.js';
 import { createOnecState, externalIdOf, type EmOrder, type OnecOrderStatus } from './onec-state.js';
 import { createQueryEngine } from './query-engine.js';
@@ -13,6 +14,8 @@ export interface OnecOdataEmulatorOptions {
   faults?: ErpFaults;
   /** Clock of the infobase for new documents (local time, no zone); default: now, UTC. */
   now?: () => string;
+  /** Which configuration's names to serve: УТ 11 / ERP 2 (default) or БП 3.0. */
+  configuration?: 'ut11' | 'bp30';
 }
 
 /** An order as the ERP holds it (the battery's view of the emulator; see tests/contract/erp-connector.battery.ts). */
@@ -58,7 +61,7 @@ const view = (o: EmOrder, copies: number): OnecEmulatedOrder => ({
 export function createOnecOdataEmulator(options: OnecOdataEmulatorOptions): OnecOdataEmulator {
   const faults = options.faults ?? createFaults();
   const state = createOnecState(options.catalog, options.now);
-  const sources = buildOnecSources(state);
+  const sources = options.configuration === 'bp30' ? buildBp30Sources(state) : buildOnecSources(state);
   const engine = createQueryEngine();
   const historyCount = state.orders.length;
   const router = createOnecOdataRouter({ state, sources, engine, faults, users: options.users ?? [{ user: 'odata', password: 'odata' }] });

@@ -26,7 +26,20 @@ function entityType(set: EntitySetDef): string {
   return `<EntityType Name="${esc(set.name)}">${key}${props(set.props, true)}${tableProps}</EntityType>${complex}`;
 }
 
+const ACCOUNTING_DIMS: Array<[string, EdmType]> = [
+  ['Account_Key', 'Edm.Guid'], ['ExtDimension1', 'Edm.String'], ['ExtDimension1_Type', 'Edm.String'], ['ExtDimension2', 'Edm.String'], ['ExtDimension2_Type', 'Edm.String'],
+  ['ExtDimension3', 'Edm.String'], ['ExtDimension3_Type', 'Edm.String'], ['Организация_Key', 'Edm.Guid'], ['Валюта_Key', 'Edm.Guid'],
+];
+
+function accountingTypes(r: RegisterDef): string {
+  const record: Array<[string, EdmType]> = [['Recorder', 'Edm.Guid'], ['Recorder_Type', 'Edm.String'], ['Period', 'Edm.DateTime'], ['LineNumber', 'Edm.Int64'], ['Active', 'Edm.Boolean'],
+    ...ACCOUNTING_DIMS, ...r.resources.map((x): [string, EdmType] => [x, 'Edm.Double'])];
+  const balance: Array<[string, EdmType]> = [...ACCOUNTING_DIMS, ...r.resources.flatMap((x): Array<[string, EdmType]> => [[`${x}Balance`, 'Edm.Double'], [`${x}BalanceDr`, 'Edm.Double'], [`${x}BalanceCr`, 'Edm.Double']])];
+  return `<EntityType Name="${esc(`${r.name}_RecordType`)}">${props(record)}</EntityType><EntityType Name="${esc(`${r.name}_Balance`)}">${props(balance)}</EntityType>`;
+}
+
 function registerTypes(r: RegisterDef): string {
+  if (r.kind === 'accounting') return accountingTypes(r);
   const dims = dimFields(r.dims);
   const resources: Array<[string, EdmType]> = r.resources.map((x) => [x, 'Edm.Double']);
   const record: Array<[string, EdmType]> = [['Recorder', 'Edm.Guid'], ['Recorder_Type', 'Edm.String'], ['Period', 'Edm.DateTime'], ['LineNumber', 'Edm.Int64'], ['Active', 'Edm.Boolean'],
@@ -47,8 +60,10 @@ export function renderMetadata(sources: OnecSources): string {
     ]),
   ].join('');
   const functions = sources.registers.map((r) => {
-    const fn = r.kind === 'accumulation' ? 'Balance' : 'SliceLast';
-    const params = r.kind === 'accumulation'
+    const fn = r.kind === 'information' ? 'SliceLast' : 'Balance';
+    const params = r.kind === 'accounting'
+      ? '<Parameter Name="Period" Type="Edm.DateTime"/><Parameter Name="AccountCondition" Type="Edm.String"/><Parameter Name="Condition" Type="Edm.String"/><Parameter Name="ExtraDimensions" Type="Edm.String"/>'
+      : r.kind === 'accumulation'
       ? '<Parameter Name="Period" Type="Edm.DateTime"/><Parameter Name="Condition" Type="Edm.String"/><Parameter Name="Dimensions" Type="Edm.String"/>'
       : '<Parameter Name="Period" Type="Edm.DateTime"/><Parameter Name="Condition" Type="Edm.String"/>';
     return `<FunctionImport Name="${fn}" ReturnType="Collection(StandardODATA.${esc(`${r.name}_${fn}`)})" IsBindable="true" m:IsAlwaysBindable="true">`

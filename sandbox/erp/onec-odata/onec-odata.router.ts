@@ -24,6 +24,8 @@ export interface OnecRouterDeps {
   users: Array<{ user: string; password: string }>;
 }
 
+const ACCOUNTING_FIELDS = ['Account_Key', 'ExtDimension1', 'ExtDimension1_Type', 'ExtDimension2', 'ExtDimension2_Type', 'ExtDimension3', 'ExtDimension3_Type', 'Организация_Key', 'Валюта_Key'];
+
 class ODataFailure extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
     super(message);
@@ -177,7 +179,7 @@ export function createOnecOdataRouter(deps: OnecRouterDeps): Router {
 
   const setFields = (set: EntitySetDef) => new Set([...set.props.map(([n]) => n), ...Object.keys(set.tables ?? {})]);
 
-  const sendCollection = (req: Request, res: Response, source: RowSource, context: string, known: Set<string>, extraFilter?: string) => {
+  const sendCollection = (req: Request, res: Response, source: RowSource, context: string, known: Set<string>, extraFilter?: string, strip: string[] = []) => {
     const q = new URL(req.originalUrl, 'http://x').searchParams;
     const userFilter = q.get('$filter');
     checkMembers(userFilter, known, context);
@@ -192,7 +194,7 @@ export function createOnecOdataRouter(deps: OnecRouterDeps): Router {
     const select = q.get('$select');
     const body: Record<string, unknown> = { 'odata.metadata': `${baseUrl(req)}/$metadata#${context}${select ? `&$select=${select}` : ''}` };
     if (q.get('$inlinecount') === 'allpages') body['odata.count'] = String(result.total);
-    body.value = result.rows;
+    body.value = strip.length ? result.rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !strip.includes(k)))) : result.rows;
     res.json(body);
   };
 
@@ -211,8 +213,9 @@ export function createOnecOdataRouter(deps: OnecRouterDeps): Router {
       for (const r of reg.resources) out[`${r}Balance`] = row[r];
       return out;
     };
-    if (!args.Condition && dims.length === reg.dims.length) {
-      return { ...reg.rows, name: `${reg.name}/Balance`, row: (i) => rename(reg.rows.row(i)), light: undefined, lightFields: undefined };
+    // Rows are already unique per the requested dimensions when only always-empty ones are left out: no grouping needed.
+    if (!args.Condition && reg.dims.every((d) => wanted.includes(d.name) || reg.emptyDims?.includes(d.name))) {
+      return { ...reg.rows, name: `${reg.name}/Balance(${wanted.join(',')})`, row: (i) => rename(reg.rows.row(i)), light: undefined, lightFields: undefined };
     }
     if (args.Condition) checkMembers(args.Condition, new Set([...dimFields(reg.dims).map(([n]) => n), ...reg.resources]), reg.name);
     // Paging through an aggregated balance asks the same question page after page: keep the grouped rows.
@@ -249,7 +252,8 @@ export function createOnecOdataRouter(deps: OnecRouterDeps): Router {
 
   const element = (req: Request, set: string, row: Row) => ({ 'odata.metadata': `${baseUrl(req)}/$metadata#${set}/@Element`, ...row });
 
-  const findOrder = (ref: string): EmOrder => state.orderByRef(ref) ?? fail(404, '9', `Объект не найден: Document_ЗаказКлиента(guid'${ref}')`);
+  const ordersSet = sources.ordersSet;
+  const findOrder = (ref: string): EmOrder => state.orderByRef(ref) ?? fail(404, '9', `Объект не найден: ${ordersSet}(guid'${ref}')`);
 
   const readLines = (rows: unknown, header: Record<string, unknown>): EmOrderLine[] => {
     if (!Array.isArray(rows)) return fail(400, '-1', 'Табличная часть "Товары" должна быть массивом');
@@ -288,8 +292,8 @@ export function createOnecOdataRouter(deps: OnecRouterDeps): Router {
 
   /** Posting: the configuration's checks. Failures are business errors: HTTP 500 with odata.error. */
   const postOrder = (o: EmOrder) => {
-    const title = `Заказ клиента ${o.number} от ${o.date.replace('T', ' ')}`;
-    const injected = faults.take('Document_ЗаказКлиента/Post', ['validation']);
+    const title = `${sources.orderTitle} ${o.number} от ${o.date.replace('T', ' ')}`;
+    const injected = faults.take(`${ordersSet}/Post`, ['validation']);
     if (injected) fail(500, '-1', `Не удалось провести "${title}"!\n${injected.message ?? 'Проведение отменено обработчиком ОбработкаПроверкиЗаполнения'}`);
     if (o.lines.length === 0) fail(500, '-1', `Не удалось провести "${title}"!\nНе заполнена табличная часть "Товары"`);
     for (const l of o.lines) {
@@ -340,11 +344,33 @@ export function createOnecOdataRouter(deps: OnecRouterDeps): Router {
       if (reg && !sources.set(head.name)) {
         if (req.method !== 'GET') return fail(405, '-1', 'Запись в регистры через эмулятор не поддерживается');
         if (!next) {
-          if (reg.kind === 'accumulation' && !head.name.endsWith('_RecordType')) return fail(501, '-1', `Наборы записей ${reg.name} эмулятор не отдаёт; используйте ${reg.name}_RecordType или Balance`);
-          const src = reg.kind === 'accumulation' ? recordTypeSource(reg) : reg.rows;
+          if (reg.kind !== 'information' && !head.name.endsWith('_RecordType')) return fail(501, '-1', `Наборы записей ${reg.name} эмулятор не отдаёт; используйте ${reg.name}_RecordType или Balance`);
+          const src = reg.kind !== 'information' ? recordTypeSource(reg) : reg.rows;
           return sendCollection(req, res, src, head.name, registerFields(reg, ''));
         }
         const args = next.args ? parseFunctionArgs(next.args) : {};
+        if (next.name === 'Balance' && reg.kind === 'accounting') {
+          // Turnover-free balance of the accounting register: Сумма/Количество → …Balance, Dr and Cr splits; the nested
+          // Account object only serves AccountCondition='Account/Code eq ''41.01''' and is not sent.
+          const fields = new Set([...ACCOUNTING_FIELDS, ...reg.resources.flatMap((r) => [`${r}Balance`, `${r}BalanceDr`, `${r}BalanceCr`]), 'Account/Code']);
+          for (const c of [args.AccountCondition, args.Condition]) if (c) checkMembers(c, fields, reg.name);
+          const src: RowSource = {
+            ...reg.rows,
+            name: `${reg.name}/Balance`,
+            row: (i) => {
+              const r = reg.rows.row(i);
+              const out: Row = {};
+              for (const [k, v] of Object.entries(r)) if (!reg.resources.includes(k)) out[k] = v;
+              for (const res of reg.resources) {
+                const v = Number(r[res] ?? 0);
+                Object.assign(out, { [`${res}Balance`]: v, [`${res}BalanceDr`]: v > 0 ? v : 0, [`${res}BalanceCr`]: v < 0 ? -v : 0 });
+              }
+              return out;
+            },
+          };
+          const extra = [args.AccountCondition, args.Condition].filter(Boolean).join(' and ');
+          return sendCollection(req, res, src, `${reg.name}_Balance`, fields, extra || undefined, ['Account']);
+        }
         if (next.name === 'Balance' && reg.kind === 'accumulation') {
           return sendCollection(req, res, balanceSource(reg, args), `${reg.name}_Balance`, registerFields(reg, 'Balance'));
         }
@@ -373,10 +399,10 @@ export function createOnecOdataRouter(deps: OnecRouterDeps): Router {
         return;
       }
 
-      if (set.name === 'Document_ЗаказКлиента_Товары' && req.method === 'POST') {
+      if (set.name === `${ordersSet}_Товары` && req.method === 'POST') {
         return fail(400, '13', 'Создание строк табличной части напрямую не поддерживается');
       }
-      if (set.name !== 'Document_ЗаказКлиента') return fail(405, '-1', `Изменение ${set.name} через эмулятор не поддерживается`);
+      if (set.name !== ordersSet) return fail(405, '-1', `Изменение ${set.name} через эмулятор не поддерживается`);
 
       if (req.method === 'POST' && head.args === null && !next) {
         const body = (req.body ?? {}) as Record<string, unknown>;
@@ -397,7 +423,7 @@ export function createOnecOdataRouter(deps: OnecRouterDeps): Router {
           lines: readLines(body.Товары ?? [], header),
         };
         state.addOrder(order);
-        res.status(201).set('Location', encodeURI(`${baseUrl(req)}/Document_ЗаказКлиента(guid'${ref}')`)).json(element(req, set.name, sources.orderRow(order)));
+        res.status(201).set('Location', encodeURI(`${baseUrl(req)}/${ordersSet}(guid'${ref}')`)).json(element(req, set.name, sources.orderRow(order)));
         return;
       }
 

@@ -27,13 +27,15 @@ export type DimKind = 'ref' | 'composite' | 'value';
 export interface RegisterDef {
   /** e.g. AccumulationRegister_СвободныеОстатки */
   name: string;
-  kind: 'accumulation' | 'information';
+  kind: 'accumulation' | 'information' | 'accounting';
   dims: Array<{ name: string; kind: DimKind }>;
   resources: string[];
   /** Extra (non-dimension) attributes of information-register records. */
   attrs?: Array<[string, EdmType]>;
   /** Base rows with every dimension (and, for information registers, attrs and Period/Recorder). */
   rows: RowSource;
+  /** Dimensions that are empty in every row (no characteristics in use): leaving them out needs no grouping. */
+  emptyDims?: string[];
 }
 
 const G: EdmType = 'Edm.Guid';
@@ -525,9 +527,12 @@ export function buildOnecSources(state: OnecState) {
 
   const STOCK_DIMS: RegisterDef['dims'] = [{ name: 'Номенклатура', kind: 'ref' }, { name: 'Характеристика', kind: 'ref' }, { name: 'Склад', kind: 'ref' }];
   const registers: RegisterDef[] = [
-    { name: 'AccumulationRegister_СвободныеОстатки', kind: 'accumulation', dims: STOCK_DIMS, resources: ['ВНаличии', 'ВРезервеСоСклада', 'ВРезервеПодЗаказ'], rows: freeStock },
-    { name: 'AccumulationRegister_ТоварыНаСкладах', kind: 'accumulation', dims: STOCK_DIMS, resources: ['ВНаличии', 'ВРезервеСоСклада', 'ВРезервеПодЗаказ'], rows: { ...freeStock, name: 'AccumulationRegister_ТоварыНаСкладах' } },
-    { name: 'AccumulationRegister_ТоварыКПоступлению', kind: 'accumulation', dims: STOCK_DIMS, resources: ['КПоступлению'], rows: incomingStock },
+    { name: 'AccumulationRegister_СвободныеОстатки', kind: 'accumulation', dims: STOCK_DIMS, resources: ['ВНаличии', 'ВРезервеСоСклада', 'ВРезервеПодЗаказ'], rows: freeStock, emptyDims: ['Характеристика'] },
+    {
+      name: 'AccumulationRegister_ТоварыНаСкладах', kind: 'accumulation', dims: STOCK_DIMS, resources: ['ВНаличии', 'ВРезервеСоСклада', 'ВРезервеПодЗаказ'],
+      rows: { ...freeStock, name: 'AccumulationRegister_ТоварыНаСкладах' }, emptyDims: ['Характеристика'],
+    },
+    { name: 'AccumulationRegister_ТоварыКПоступлению', kind: 'accumulation', dims: STOCK_DIMS, resources: ['КПоступлению'], rows: incomingStock, emptyDims: ['Характеристика'] },
     {
       name: 'AccumulationRegister_РасчетыСКлиентами', kind: 'accumulation',
       dims: [{ name: 'АналитикаУчетаПоПартнерам', kind: 'ref' }, { name: 'ЗаказКлиента', kind: 'composite' }, { name: 'Валюта', kind: 'ref' }],
@@ -561,10 +566,14 @@ export function buildOnecSources(state: OnecState) {
   const setByName = new Map(sets.map((s) => [s.name, s]));
   const registerByName = new Map(registers.map((r) => [r.name, r]));
   return {
+    configuration: 'ut11' as 'ut11' | 'bp30',
     sets,
     registers,
     set: (name: string) => setByName.get(name),
     register: (name: string) => registerByName.get(name),
+    /** The document our orders are (УТ: ЗаказКлиента; БП: СчетНаОплатуПокупателю) and how 1C titles it in messages. */
+    ordersSet: 'Document_ЗаказКлиента',
+    orderTitle: 'Заказ клиента',
     orderRow,
     externalIdOf,
   };

@@ -96,6 +96,7 @@ export function createOnecState(cat: GeneratedCatalog, now: () => string = () =>
     version += 1;
   };
   const customersByPartner = new Map(cat.customers.map((c) => [c.ref, c]));
+  const customersByCounterparty = new Map(cat.customers.map((c) => [c.counterpartyRef, c]));
   const agreementOf = (partnerRef: string) => customersByPartner.get(partnerRef)?.agreementRef ?? '';
 
   const orders: EmOrder[] = cat.orders.map((o) => {
@@ -182,8 +183,9 @@ export function createOnecState(cat: GeneratedCatalog, now: () => string = () =>
   };
 
   function addDocument(o: EmOrder, set: EmDocumentSet, variant: string | null, amount: string): EmDocument {
-    const partnerRef = String(o.header.Партнер_Key ?? '');
-    const customer = customersByPartner.get(partnerRef);
+    // УТ orders name the partner; БП invoices only the counterparty: find the dealer either way.
+    const customer = customersByPartner.get(String(o.header.Партнер_Key ?? '')) ?? customersByCounterparty.get(String(o.header.Контрагент_Key ?? ''));
+    const partnerRef = customer?.ref ?? String(o.header.Партнер_Key ?? '');
     const date = now();
     const d: EmDocument = {
       set,
@@ -193,7 +195,7 @@ export function createOnecState(cat: GeneratedCatalog, now: () => string = () =>
       posted: true,
       versionNo: 1,
       partnerRef,
-      counterpartyRef: String(o.header.Контрагент_Key ?? ''),
+      counterpartyRef: customer?.counterpartyRef ?? String(o.header.Контрагент_Key ?? ''),
       agreementRef: String(o.header.Соглашение_Key ?? agreementOf(partnerRef)),
       orderRef: o.ref,
       variant,
@@ -295,10 +297,10 @@ export function createOnecState(cat: GeneratedCatalog, now: () => string = () =>
       bump();
     },
     /** Unpaid shipments and acts per dealer: what the settlements registers hold. */
-    openDebts(): Array<{ partnerRef: string; documentRef: string; orderRef: string; dueDate: string; amount: string }> {
+    openDebts(): Array<{ partnerRef: string; counterpartyRef: string; documentRef: string; orderRef: string; date: string; dueDate: string; amount: string }> {
       return documents
         .filter((d) => d.set === 'Document_РеализацияТоваровУслуг' && d.posted && !d.paid && d.dueDate)
-        .map((d) => ({ partnerRef: d.partnerRef, documentRef: d.ref, orderRef: d.orderRef, dueDate: d.dueDate as string, amount: d.amount }));
+        .map((d) => ({ partnerRef: d.partnerRef, counterpartyRef: d.counterpartyRef, documentRef: d.ref, orderRef: d.orderRef, date: d.date, dueDate: d.dueDate as string, amount: d.amount }));
     },
   };
 }

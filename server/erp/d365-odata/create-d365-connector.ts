@@ -6,7 +6,7 @@ import {
   type Capabilities, type Cursor, type ErpConnector, type ErpCustomerFinance, type ErpDocument, type ErpOrderState, type ErpProduct, type ErpRef,
   type ErpStock, type ErpUnit, type Page, type SubmitOrder, type SubmitResult,
 } from '../port.js';
-import { localTimestamp } from '../onec-odata/create-onec-odata-connector.js';
+import { localTimestamp } from '../onec-odata/local-time.js';
 import { mapLimit } from '../onec-odata/map-limit.js';
 import { createD365HttpClient } from './d365-http-client.js';
 import {

@@ -17,6 +17,9 @@ import {
 import { assertOnecProfile, parseOnecMetadata } from './onec-metadata-check.js';
 import { resolveOnecProfile, type OnecProfile, type OnecProfileName } from './onec-profile.js';
 import { VersionMap } from './version-map.js';
+import { localTimestamp, toBaseLocal } from './local-time.js';
+
+export { localTimestamp };
 
 /**
  * ErpConnector over the 1C:Enterprise standard OData interface (erp-integration.md §1, §5).
@@ -57,7 +60,7 @@ export interface OnecOdataConnectorDeps {
 }
 
 type Cur<K extends string, T> = T & { k: K };
-type ProductsCursor = Cur<'products', { p: 'full'; skip: number; m: string; t?: number } | { p: 'delta'; m: string; q?: string[] }>;
+type ProductsCursor = Cur<'products', { p: 'full'; skip: number; pass: string; t?: number } | { p: 'delta'; m: string; q?: string[] }>;
 type SkipCursor<K extends string> = Cur<K, { skip: number; part?: number }>;
 type StockCursor = Cur<'stock', { pass: string; slice: number; phase: 'free' | 'incoming'; skip: number }>;
 
@@ -72,12 +75,6 @@ function decode<T extends { k: string }>(cursor: Cursor, kind: T['k']): T {
   }
   if (c?.k !== kind) throw new ErpError('validation', `1C OData: the cursor belongs to "${String(c?.k)}", not to ${kind}`);
   return c;
-}
-
-/** "2026-11-23T17:16:03" in the base's time zone. */
-export function localTimestamp(date: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(date);
-  return parts.replace(' ', 'T');
 }
 
 const daysBetween = (from: string, to: string) => Math.floor((Date.parse(`${to.slice(0, 10)}T00:00:00Z`) - Date.parse(`${from.slice(0, 10)}T00:00:00Z`)) / 86_400_000);
@@ -200,21 +197,32 @@ export function createOnecOdataConnector(deps: OnecOdataConnectorDeps): ErpConne
     });
   }
 
+  const fullPasses = new Map<string, VersionMap>();
+
   async function products(cursor: Cursor | null, signal?: AbortSignal): Promise<Page<ErpProduct>> {
     await ready(signal);
     const set = p.products.set;
-    const c: ProductsCursor = cursor ? decode<ProductsCursor>(cursor, 'products') : { k: 'products', p: 'full', skip: 0, m: '' };
-    const map = c.m ? VersionMap.decode(c.m) : new VersionMap();
+    const c: ProductsCursor = cursor ? decode<ProductsCursor>(cursor, 'products') : { k: 'products', p: 'full', skip: 0, pass: randomUUID() };
     if (c.p === 'full') {
+      // The versions delivered so far stay in memory during a full pass (a cursor per page would copy a growing map
+      // every time); if the process restarted mid-pass the map lacks the earlier pages and the next delta refetches them.
+      const map = fullPasses.get(c.pass) ?? new VersionMap();
       const total = c.skip === 0 ? await http.count(set, 'IsFolder eq false', signal) : c.t;
       const rows = await http.list<OnecRow>(set, { filter: 'IsFolder eq false', orderby: 'Ref_Key', top: pageSize, skip: c.skip, select: productSelect }, signal);
       const items = await completeProducts(rows, signal);
       for (const r of rows) map.set(str(r.Ref_Key), str(r.DataVersion));
-      const next: ProductsCursor = rows.length < pageSize
-        ? { k: 'products', p: 'delta', m: map.encode() }
-        : { k: 'products', p: 'full', skip: c.skip + rows.length, m: map.encode(), ...(total === undefined ? {} : { t: total }) };
+      let next: ProductsCursor;
+      if (rows.length < pageSize) {
+        next = { k: 'products', p: 'delta', m: map.encode() };
+        fullPasses.delete(c.pass);
+      } else {
+        next = { k: 'products', p: 'full', skip: c.skip + rows.length, pass: c.pass, ...(total === undefined ? {} : { t: total }) };
+        fullPasses.set(c.pass, map);
+        if (fullPasses.size > 4) fullPasses.delete(fullPasses.keys().next().value as string);
+      }
       return { items, next: encode(next), ...(total === undefined ? {} : { total }) };
     }
+    const map = VersionMap.decode(c.m);
     let queue = c.q;
     let base = map;
     if (!queue) {
@@ -241,7 +249,7 @@ export function createOnecOdataConnector(deps: OnecOdataConnectorDeps): ErpConne
 
   async function stock(q: { warehouseRefs?: ErpRef[]; productRefs?: ErpRef[] }, cursor: Cursor | null, signal?: AbortSignal): Promise<Page<ErpStock>> {
     await ready(signal);
-    if (p.stock.mode !== 'registers') throw new ErpError('unsupported', `1C OData profile ${p.id}: stock from the accounting register is not implemented`);
+    if (p.stock.mode === 'accounting') return stockFromLedger(q, cursor, signal);
     const s = p.stock;
     const productSlices = q.productRefs?.length ? chunk(q.productRefs.map((r) => r.erpId), 20) : [null];
     const c: StockCursor = cursor ? decode<StockCursor>(cursor, 'stock') : { k: 'stock', pass: randomUUID(), slice: 0, phase: 'free', skip: 0 };
@@ -300,6 +308,84 @@ export function createOnecOdataConnector(deps: OnecOdataConnectorDeps): ErpConne
     return { items, next };
   }
 
+  /** ChartOfAccounts refs of the given account codes (41.01, 62.01…), looked up once. */
+  const accountRefs = (chart: string, codes: string[], signal?: AbortSignal) => dict(`accounts:${chart}:${codes.join(',')}`, async () => {
+    const rows = await http.list<OnecRow>(chart, { filter: codes.map((c) => eq('Code', strLit(c))).join(' or '), select: ['Ref_Key', 'Code'] }, signal);
+    const missing = codes.filter((c) => !rows.some((r) => str(r.Code) === c));
+    if (missing.length) throw new ErpError('validation', `1C OData: accounts ${missing.join(', ')} are not in ${chart}`);
+    return rows.map((r) => str(r.Ref_Key).toLowerCase());
+  });
+
+  /** БП: quantity balances of 41.xx by Номенклатура (ExtDimension1) and Склад (ExtDimension3); no reserves in БП. */
+  async function stockFromLedger(q: { warehouseRefs?: ErpRef[]; productRefs?: ErpRef[] }, cursor: Cursor | null, signal?: AbortSignal): Promise<Page<ErpStock>> {
+    const s = p.stock;
+    if (s.mode !== 'accounting') throw new ErpError('unsupported', 'not an accounting profile');
+    const accounts = await accountRefs(s.chart, s.accounts, signal);
+    const productSlices = q.productRefs?.length ? chunk(q.productRefs.map((r) => r.erpId), 20) : [null];
+    const c: StockCursor = cursor ? decode<StockCursor>(cursor, 'stock') : { k: 'stock', pass: '', slice: 0, phase: 'free', skip: 0 };
+    const slice = productSlices[c.slice];
+    if (slice === undefined) return { items: [], next: null };
+    const rows = await http.list<OnecRow>(`${s.register}/Balance()`, {
+      filter: and(
+        anyGuid('Account_Key', accounts),
+        q.warehouseRefs?.length ? anyGuid(s.warehouseDim, q.warehouseRefs.map((r) => r.erpId), 'Catalog_Склады') : null,
+        slice ? anyGuid(s.productDim, slice, p.products.set) : null,
+      ),
+      orderby: `${s.productDim},${s.warehouseDim}`, top: pageSize, skip: c.skip,
+    }, signal);
+    const items: ErpStock[] = rows
+      .filter((r) => str(r[`${s.productDim}_Type`]).endsWith(p.products.set) && refOf(r[s.productDim]) && refOf(r[s.warehouseDim]))
+      .map((r) => {
+        const qty = decimalOf(r[`${s.qty}Balance`]);
+        return { productRef: refOf(r[s.productDim]) as ErpRef, warehouseRef: refOf(r[s.warehouseDim]) as ErpRef, onHand: qty, reserved: '0', available: dec(qty).isNegative() ? '0' : qty };
+      });
+    const next = rows.length === pageSize ? encode({ ...c, skip: c.skip + rows.length })
+      : c.slice + 1 < productSlices.length ? encode({ ...c, slice: c.slice + 1, skip: 0 }) : null;
+    return { items, next };
+  }
+
+  /** БП: debts are the 62.xx balance per Контрагент (ExtDimension1); overdue from each sale's date plus the contract's term. */
+  async function financeFromLedger(ids: string[], signal?: AbortSignal): Promise<ErpCustomerFinance[]> {
+    const f = p.finance;
+    if (f.mode !== 'accounting') throw new ErpError('unsupported', 'not an accounting profile');
+    const asOf = now();
+    const today = asOf.slice(0, 10);
+    const accounts = await accountRefs(f.chart, f.accounts, signal);
+    const [rows, contracts] = await Promise.all([
+      byRefs(`${f.register}/Balance()`, f.customerDim, ids, { castTo: p.customers.mode === 'counterparties' ? p.customers.counterparties : 'Catalog_Контрагенты', filter: anyGuid('Account_Key', accounts) }, signal),
+      byRefs(p.agreements.set, p.agreements.customer, ids, { filter: 'DeletionMark eq false' }, signal),
+    ]);
+    const saleRefs = rows.filter((r) => str(r[`${f.documentDim}_Type`]).endsWith(p.sales.set)).map((r) => str(r[f.documentDim]));
+    const sales = await byRefs(p.sales.set, 'Ref_Key', saleRefs, { select: ['Ref_Key', 'Date'] }, signal);
+    const saleDate = new Map(sales.map((x) => [str(x.Ref_Key).toLowerCase(), str(x.Date)]));
+    const contractsBy = groupBy(contracts, p.agreements.customer);
+    return ids.map((id) => {
+      const contract = pickAgreement(contractsBy.get(id) ?? [], p);
+      const term = p.agreements.paymentTerm && contract ? Number(contract[p.agreements.paymentTerm]) : NaN;
+      let debt = dec(0);
+      let overdue = dec(0);
+      let days = 0;
+      for (const r of rows.filter((x) => str(x[f.customerDim]).toLowerCase() === id)) {
+        const amount = dec(decimalOf(r[`${f.amount}Balance`]));
+        debt = debt.plus(amount);
+        const date = saleDate.get(str(r[f.documentDim]).toLowerCase());
+        if (!date || !Number.isFinite(term) || !amount.gt(0)) continue;
+        const due = new Date(Date.parse(`${date.slice(0, 10)}T00:00:00Z`) + term * 86_400_000).toISOString().slice(0, 10);
+        if (due < today) {
+          overdue = overdue.plus(amount);
+          days = Math.max(days, daysBetween(due, today));
+        }
+      }
+      const limitValue = contract ? dec(decimalOf(contract[p.agreements.creditLimit])) : dec(0);
+      const out: ErpCustomerFinance = {
+        customerRef: { erpId: id }, currency: 'RUB', debt: toDecimal(debt, 2), overdue: toDecimal(overdue, 2), overdueDays: days,
+        creditLimit: limitValue.gt(0) ? toDecimal(limitValue, 2) : null, creditLimitEnforced: contract?.[p.agreements.enforced] === true, asOf,
+      };
+      if (Number.isFinite(term)) out.paymentTermDays = term;
+      return out;
+    });
+  }
+
   // ---- customers and finance
   async function customers(cursor: Cursor | null, signal?: AbortSignal): Promise<Page<ErpCustomer>> {
     await ready(signal);
@@ -336,8 +422,8 @@ export function createOnecOdataConnector(deps: OnecOdataConnectorDeps): ErpConne
   async function customerFinance(refs: ErpRef[], signal?: AbortSignal): Promise<ErpCustomerFinance[]> {
     await ready(signal);
     const f = p.finance;
-    if (f.mode !== 'registers') throw new ErpError('unsupported', `1C OData profile ${p.id}: debts from the accounting register are not implemented`);
     const ids = refs.map((r) => r.erpId.toLowerCase());
+    if (f.mode !== 'registers') return financeFromLedger(ids, signal);
     const asOf = now();
     const today = asOf.slice(0, 10);
     const [keys, agreements] = await Promise.all([
@@ -400,7 +486,7 @@ export function createOnecOdataConnector(deps: OnecOdataConnectorDeps): ErpConne
     const part = sets[c.part ?? 0];
     if (!part) return { items: [], next: null };
     const rows = await http.list<OnecRow>(part.set, {
-      filter: and(q.customerRef ? eq(part.fields.customer, guidLit(q.customerRef.erpId)) : null, `Date ge ${dateLit(q.from)}`, `Date le ${dateLit(q.to)}`, 'DeletionMark eq false'),
+      filter: and(q.customerRef ? eq(part.fields.customer, guidLit(q.customerRef.erpId)) : null, `Date ge ${dateLit(toBaseLocal(q.from, timeZone))}`, `Date le ${dateLit(toBaseLocal(q.to, timeZone))}`, 'DeletionMark eq false'),
       orderby: 'Date,Ref_Key', top: pageSize, skip: c.skip,
       select: ['Ref_Key', 'Number', 'Date', 'Posted', 'Валюта_Key', part.fields.customer, part.fields.order, part.fields.orderType, part.fields.amount,
         ...('variant' in part.fields && part.fields.variant ? [part.fields.variant] : [])].filter((x): x is string => !!x),
@@ -446,7 +532,7 @@ export function createOnecOdataConnector(deps: OnecOdataConnectorDeps): ErpConne
     const rows = await http.list<OnecRow>(p.orders.set, {
       filter: and(
         ids ? ids.map(markerFilter).join(' or ') : `substringof(${strLit('[DealerHub:')}, ${p.orders.comment})`,
-        q.since ? `Date ge ${dateLit(q.since)}` : null,
+        q.since ? `Date ge ${dateLit(toBaseLocal(q.since, timeZone))}` : null,
       ),
       orderby: 'Date,Ref_Key', top: pageSize, skip: c.skip, select: orderSelect,
     }, signal);
@@ -520,18 +606,11 @@ export function createOnecOdataConnector(deps: OnecOdataConnectorDeps): ErpConne
 
   const capabilities: Capabilities = {
     catalog: 'pull',
-    incremental: {
-      products: 'version-compare',
-      prices: 'snapshot',
-      stock: p.stock.mode === 'registers' ? 'snapshot' : 'none',
-      finance: p.finance.mode === 'registers' ? 'snapshot' : 'none',
-      documents: 'modified-since',
-      orderStates: 'snapshot',
-    },
-    stock: p.stock.mode === 'registers',
+    incremental: { products: 'version-compare', prices: 'snapshot', stock: 'snapshot', finance: 'snapshot', documents: 'modified-since', orderStates: 'snapshot' },
+    stock: true,
     prices: true,
-    finance: p.finance.mode === 'registers',
-    creditLimits: p.finance.mode === 'registers',
+    finance: true,
+    creditLimits: true,
     documents: true,
     documentFiles: false,
     createOrder: true,
@@ -592,7 +671,7 @@ export function createOnecOdataConnector(deps: OnecOdataConnectorDeps): ErpConne
     },
     stock,
     customers,
-    customerFinance: capabilities.finance ? customerFinance : unsupported('customer finance for this profile'),
+    customerFinance,
     documents,
     orderStates,
     findByExternalId,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateCatalog } from '../../../../sandbox/erp/catalog/index.js';
 import { renderMetadata } from '../../../../sandbox/erp/onec-odata/onec-metadata.js';
+import { buildBp30Sources } from '../../../../sandbox/erp/onec-odata/onec-bp30-sources.js';
 import { buildOnecSources } from '../../../../sandbox/erp/onec-odata/onec-sources.js';
 import { createOnecState } from '../../../../sandbox/erp/onec-odata/onec-state.js';
 import { ErpError } from '../../../../server/erp/port.js';
@@ -41,6 +42,16 @@ describe('1C $metadata check of a connector profile', () => {
     expect(err).toBeInstanceOf(ErpError);
     expect((err as ErpError).kind).toBe('validation');
     expect((err as ErpError).message).toContain('Бренд_Key');
+  });
+
+  it('when the emulator serves БП 3.0 names, then the БП profile fits and the УТ profile names what БП lacks', () => {
+    const bp = parseOnecMetadata(renderMetadata(buildBp30Sources(createOnecState(generateCatalog({ seed: 'meta', skus: 10 })))));
+    expect(checkOnecProfile(BP30_PROFILE, bp)).toEqual([]);
+    expect(bp.types.get('AccountingRegister_Хозрасчетный_Balance')?.has('КоличествоBalance')).toBe(true);
+    const ut = checkOnecProfile(UT11_PROFILE, bp);
+    expect(ut).toContain('entity set "Catalog_Партнеры" is not published');
+    expect(ut).toContain('entity set "Document_ЗаказКлиента" is not published');
+    expect(ut).toContain('field "Catalog_Номенклатура.СтавкаНДС" is missing');
   });
 
   it('when the answer is not EDMX, then the check fails clearly', () => {
