@@ -10,7 +10,7 @@ import { createOutboxRepository, type OutboxInput } from './outbox.repository.js
 import { deliverOutbox, enqueueOutbox, requeueOutbox, type DeliverPayload } from './outbox-delivery.js';
 import { reconcilePortal } from './reconcile.js';
 import { runEntitySync, type EntitySyncResult, type SyncDeps } from './run-entity-sync.js';
-import { SYNC_JOB_KINDS, targetEntities, ZSyncJobPayload, type SyncEntity, type TSyncMode, type TSyncTarget, type TSyncTrigger } from './sync-entities.js';
+import { SYNC_JOB_KINDS, targetEntities, targetStages, ZSyncJobPayload, type SyncEntity, type TSyncMode, type TSyncTarget, type TSyncTrigger } from './sync-entities.js';
 import { resolveSyncOptions, type SyncOptions } from './sync-options.js';
 import { SYNC_SCHEDULES } from './sync.schedule.js';
 
@@ -51,13 +51,16 @@ export function createErpSync(deps: ErpSyncDeps) {
   async function runSync(portalId: number, target: TSyncTarget, args: { mode?: TSyncMode; trigger?: TSyncTrigger; jobId?: number | null; signal?: AbortSignal } = {}): Promise<SyncRunSummary> {
     const results: EntitySyncResult[] = [];
     const failed: SyncRunSummary['failed'] = [];
-    for (const entity of targetEntities(target)) {
-      try {
-        results.push(await runEntitySync(syncDeps, { portalId, entity, mode: args.mode ?? 'delta', trigger: args.trigger ?? 'manual', jobId: args.jobId, signal: args.signal }));
-      } catch (err) {
+    const single = targetEntities(target).length === 1;
+    for (const stage of targetStages(target)) {
+      const outcomes = await Promise.allSettled(
+        stage.map((entity) => runEntitySync(syncDeps, { portalId, entity, mode: args.mode ?? 'delta', trigger: args.trigger ?? 'manual', jobId: args.jobId, signal: args.signal })),
+      );
+      for (const [i, outcome] of outcomes.entries()) {
+        if (outcome.status === 'fulfilled') results.push(outcome.value);
         // A single entity retries through its job; in a composite run the others still go ahead (stubs cover order).
-        if (targetEntities(target).length === 1) throw err;
-        failed.push({ entity, error: err instanceof Error ? err.message : String(err) });
+        else if (single) throw outcome.reason;
+        else failed.push({ entity: stage[i]!, error: outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason) });
       }
     }
     return { target, results, failed };

@@ -5,7 +5,7 @@ export { enqueueOutbox, requeueOutbox, deliverOutbox, type DeliverPayload, type 
 export { createOutboxRepository, OUTBOX_STATES, type OutboxItem, type OutboxInput, type OutboxState, type OutboxAggregate } from './outbox.repository.js';
 export { reconcilePortal, type DriftReport } from './reconcile.js';
 export { runEntitySync, type EntitySyncResult, type SyncDeps } from './run-entity-sync.js';
-export { SYNC_ENTITIES, SYNC_GROUPS, SYNC_JOB_KINDS, ZSyncJobPayload, ZSyncTarget, ZSyncMode, targetEntities, type SyncEntity, type TSyncTarget, type TSyncMode, type TSyncTrigger } from './sync-entities.js';
+export { SYNC_ENTITIES, SYNC_GROUPS, SYNC_STAGES, targetStages, SYNC_JOB_KINDS, ZSyncJobPayload, ZSyncTarget, ZSyncMode, targetEntities, type SyncEntity, type TSyncTarget, type TSyncMode, type TSyncTrigger } from './sync-entities.js';
 export { DEFAULT_SYNC_OPTIONS, resolveSyncOptions, type SyncOptions } from './sync-options.js';
 export { SYNC_SCHEDULES } from './sync.schedule.js';
 export { createSyncStateRepository, type SyncRun, type SyncRunStatus } from './sync-state.repository.js';

@@ -4,12 +4,20 @@ import { z } from 'zod';
 export const SYNC_ENTITIES = ['groups', 'warehouses', 'priceTypes', 'products', 'prices', 'stock', 'customers', 'finance', 'documents', 'orderStates'] as const;
 export type SyncEntity = (typeof SYNC_ENTITIES)[number];
 
-/** Composite runs: one job, entities in dependency order (each still takes its own lease and writes its own run). */
+/**
+ * Composite runs: one job, entities in dependency stages. Entities of one stage run side by side (prices and stock
+ * keep the ERP busy while the other is written); each still takes its own lease and writes its own run.
+ */
+export const SYNC_STAGES = {
+  catalog: [['groups', 'warehouses', 'priceTypes'], ['products'], ['prices', 'stock']],
+  all: [['groups', 'warehouses', 'priceTypes', 'customers'], ['products', 'documents'], ['prices', 'stock', 'finance', 'orderStates']],
+} as const satisfies Record<string, ReadonlyArray<readonly SyncEntity[]>>;
+export type SyncGroup = keyof typeof SYNC_STAGES;
+
 export const SYNC_GROUPS = {
-  catalog: ['groups', 'warehouses', 'priceTypes', 'products', 'prices', 'stock'],
-  all: ['groups', 'warehouses', 'priceTypes', 'products', 'prices', 'stock', 'customers', 'finance', 'documents', 'orderStates'],
-} as const satisfies Record<string, readonly SyncEntity[]>;
-export type SyncGroup = keyof typeof SYNC_GROUPS;
+  catalog: SYNC_STAGES.catalog.flat(),
+  all: SYNC_STAGES.all.flat(),
+} as const satisfies Record<SyncGroup, readonly SyncEntity[]>;
 
 export const ZSyncTarget = z.enum([...SYNC_ENTITIES, 'catalog', 'all'], { message: `expected one of ${[...SYNC_ENTITIES, 'catalog', 'all'].join(', ')}` });
 export type TSyncTarget = z.infer<typeof ZSyncTarget>;
@@ -28,6 +36,7 @@ export const ZSyncJobPayload = z.object({
 export type TSyncJobPayload = z.infer<typeof ZSyncJobPayload>;
 
 export const targetEntities = (target: TSyncTarget): readonly SyncEntity[] => (target === 'catalog' || target === 'all' ? SYNC_GROUPS[target] : [target]);
+export const targetStages = (target: TSyncTarget): ReadonlyArray<readonly SyncEntity[]> => (target === 'catalog' || target === 'all' ? SYNC_STAGES[target] : [[target]]);
 
 /** Job kinds of the ERP sync (the queue's registry keys). */
 export const SYNC_JOB_KINDS = {
