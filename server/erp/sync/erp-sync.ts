@@ -1,7 +1,9 @@
 import { hostname } from 'node:os';
 import type { Transaction } from 'sequelize';
+import type { AppContext } from '../../context.js';
 import type { Database } from '../../db/database.js';
 import type { JobQueue } from '../../jobs/index.js';
+import { createConfiguredConnector } from '../create-connector.js';
 import type { Logger } from '../../lib/logger.js';
 import type { ErpConnector, ErpInboundFeed, InboundBatches, InboundEvent } from '../port.js';
 import { ingestInboundBatch } from './ingest-inbound-batch.js';
@@ -147,3 +149,29 @@ export function createErpSync(deps: ErpSyncDeps) {
 }
 
 export type ErpSync = ReturnType<typeof createErpSync>;
+
+/**
+ * The sync wired to the app context: the context's job queue, database and logger, and the ERP the configuration
+ * names (ERP_KIND …; built once, on first use). Composition root:
+ *   const erpSync = createErpSyncForContext(ctx); erpSync.registerJobs();
+ *   startScheduler({ queue: ctx.jobs, definitions: erpSync.schedules, listPortals: () => ctx.portals.list(), logger: ctx.logger });
+ */
+export function createErpSyncForContext(
+  ctx: Pick<AppContext, 'db' | 'logger' | 'jobs' | 'config'>,
+  overrides: Partial<Pick<ErpSyncDeps, 'connectorFor' | 'options' | 'now'>> = {},
+): ErpSync {
+  let configured: ErpConnector | null | undefined;
+  return createErpSync({
+    db: ctx.db,
+    logger: ctx.logger,
+    queue: ctx.jobs,
+    connectorFor:
+      overrides.connectorFor ??
+      (() => {
+        if (configured === undefined) configured = createConfiguredConnector(ctx.config.erp, ctx.logger.child({ module: 'erp' }));
+        return configured;
+      }),
+    ...(overrides.options ? { options: overrides.options } : {}),
+    ...(overrides.now ? { now: overrides.now } : {}),
+  });
+}

@@ -1,5 +1,5 @@
 /** ERP sync engine: pull runners with cursors and run log, inbound batches, outbox to the ERP, reconciliation, health API. */
-export { createErpSync, type ErpSync, type ErpSyncDeps, type SyncRunSummary } from './erp-sync.js';
+export { createErpSync, createErpSyncForContext, type ErpSync, type ErpSyncDeps, type SyncRunSummary } from './erp-sync.js';
 export { ingestInboundBatch, type InboundMeta } from './ingest-inbound-batch.js';
 export { enqueueOutbox, requeueOutbox, deliverOutbox, type DeliverPayload, type DeliveryOutcome } from './outbox-delivery.js';
 export { createOutboxRepository, OUTBOX_STATES, type OutboxItem, type OutboxInput, type OutboxState, type OutboxAggregate } from './outbox.repository.js';

@@ -43,7 +43,7 @@ const ENTITY: Record<InboundEvent, string> = {
  * still drops to zero; products and groups it stops sending stay until the ERP marks them deleted.
  */
 export async function ingestInboundBatch<E extends InboundEvent>(
-  ctx: { db: Database; logger: Logger },
+  ctx: { db: Database; logger: Logger; jobs?: TransactionalEnqueuer },
   portalId: number,
   event: E,
   batch: InboundBatches[E],
@@ -75,7 +75,7 @@ export async function ingestInboundBatch<E extends InboundEvent>(
         counts = await ingestStock(session, batch as InboundBatches['stock'], { mode: 'merge' });
         break;
       case 'orderStates': {
-        const queue = meta.queue ?? createJobQueue({ db: ctx.db, logger: ctx.logger });
+        const queue = meta.queue ?? ctx.jobs ?? createJobQueue({ db: ctx.db, logger: ctx.logger });
         const result = await ingestOrderStatesWithHooks(session, batch as InboundBatches['orderStates'], queue);
         counts = { ...result.counts, changed: result.changed } as IngestCounts;
         break;

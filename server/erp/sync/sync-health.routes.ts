@@ -45,9 +45,10 @@ function portalOf(res: Response): number {
  *   GET  /api/admin/outbox?state=dead      outbox rows (paged)
  *   POST /api/admin/outbox/:id/requeue     put a dead row back in line
  */
-export function syncHealthRoutes(ctx: Pick<AppContext, 'db' | 'logger'>, options: { guard: RequestHandler; queue?: JobQueue; now?: () => Date }): Router {
+export function syncHealthRoutes(ctx: Pick<AppContext, 'db' | 'logger'> & { jobs?: JobQueue }, options: { guard: RequestHandler; queue?: JobQueue; now?: () => Date }): Router {
   const router = Router();
-  const queue = options.queue ?? createJobQueue({ db: ctx.db, logger: ctx.logger });
+  // The app's queue when there is one (its enqueue also wakes idle workers); otherwise a plain enqueuer on the database.
+  const queue = options.queue ?? ctx.jobs ?? createJobQueue({ db: ctx.db, logger: ctx.logger });
   const now = options.now ?? (() => new Date());
   router.use('/api/admin/sync', options.guard);
   router.use('/api/admin/outbox', options.guard);
