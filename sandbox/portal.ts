@@ -17,6 +17,7 @@ import { createAuthorizeHandler, createOAuthServerRouter } from './oauth/oauth.r
 import type { TokenPair } from './oauth/tokens.js';
 import { LeakyBucket, OperatingTracker } from './rest/limits.js';
 import { MethodRegistry } from './rest/registry.js';
+import { restCors } from './rest/cors.js';
 import { createRestHandler, faceOf } from './rest/rest.routes.js';
 import { attachPersistence, type StorePersistence } from './store/persist.js';
 import { seedBase } from './store/seed-base.js';
@@ -166,7 +167,7 @@ export async function startSandboxPortal(opts: SandboxPortalOptions = {}): Promi
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(express.text({ type: () => true, limit: '50mb' }));
-  app.use('/rest', createRestHandler(rt));
+  app.use('/rest', restCors, createRestHandler(rt));
   app.use('/oauth-server', createOAuthServerRouter(rt));
   app.get(['/oauth/authorize', '/oauth/authorize/'], (req, res) => createAuthorizeHandler(rt, faceOf(req))(req, res));
   const info = (): Record<string, unknown> => ({
@@ -181,7 +182,7 @@ export async function startSandboxPortal(opts: SandboxPortalOptions = {}): Promi
     apps: store.apps.all().map((a) => ({ clientId: a.clientId, active: a.active, installed: a.installed, version: a.version })),
   });
   app.use('/_sandbox', createControlRouter({ rt, apps, automation, secret: controlSecret, info, idle }));
-  app.use('/', createUiRouter(rt));
+  app.use('/', createUiRouter(rt, apps, automation));
   app.use((_req, res) => void res.status(404).type('text').send('Not found'));
 
   const httpServer = http.createServer(app);

@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     const sandbox = await startSandboxMode(ctx, config.publicUrl ?? running.url);
     ctx.onClose.push(() => sandbox.close());
     process.stdout.write(`Sandbox portal: ${sandbox.portalUrl}\n`);
+    if (sandbox.erpUrl) process.stdout.write(`1C OData emulator: ${sandbox.erpUrl}\n`);
     process.stdout.write(`Webhook: ${sandbox.webhookUrl}\n`);
     if (sandbox.httpsWebhookUrl) process.stdout.write(`Webhook (HTTPS): ${sandbox.httpsWebhookUrl}\n`);
   }

@@ -6,6 +6,8 @@ export const APP_SCOPES = ['crm', 'placement', 'bizproc', 'im', 'user', 'user_br
 
 export interface SandboxHandle {
   portalUrl: string;
+  /** The 1C OData emulator's base URL when the sandbox runs it (ERP_KIND=1c-odata without ERP_URL). */
+  erpUrl: string | null;
   webhookUrl: string;
   httpsWebhookUrl: string | null;
   memberId: string;
@@ -38,6 +40,7 @@ export async function startSandboxMode(ctx: AppContext, appUrl: string): Promise
     installEventHandlerUrl: `${appUrl}/b24/events`,
     scope: APP_SCOPES,
   });
+  const erp = await startDemoErp(ctx);
   const known = await ctx.portals.findByMemberId(portal.memberId);
   if (known?.status !== 'installed') {
     ctx.logger.info({ memberId: portal.memberId }, 'installing DealerHub into the sandbox portal');
@@ -46,9 +49,35 @@ export async function startSandboxMode(ctx: AppContext, appUrl: string): Promise
   }
   return {
     portalUrl: portal.url,
+    erpUrl: erp?.baseUrl ?? null,
     webhookUrl: portal.webhookUrl,
     httpsWebhookUrl: portal.httpsWebhookUrl ?? null,
     memberId: portal.memberId,
-    close: () => portal.close(),
+    close: async () => {
+      await erp?.close();
+      await portal.close();
+    },
   };
+}
+
+/** Demo catalog size: big enough to feel real in the cabinet, small enough to sync in seconds on first start. */
+const DEMO_SKUS = 3000;
+
+/**
+ * The 1C:Enterprise side of the demo: the OData emulator with a generated catalog dated today (so overdue days are
+ * relative to now), on its own port, as a real 1C web server would be. Only when no ERP is configured.
+ */
+async function startDemoErp(ctx: AppContext) {
+  if (ctx.config.erp.kind !== '1c-odata' || ctx.config.erp.url) return null;
+  const { generateCatalog, formatLocal } = await import('../sandbox/erp/catalog/index.js');
+  const { startOnecOdataEmulator } = await import('../sandbox/erp/onec-odata/index.js');
+  const catalog = generateCatalog({ seed: 'dealerhub-demo', skus: DEMO_SKUS, asOf: formatLocal(Date.now()) });
+  const running = await startOnecOdataEmulator({
+    catalog,
+    host: ctx.config.host === '0.0.0.0' ? '127.0.0.1' : ctx.config.host,
+    port: ctx.config.sandbox.httpPort === 0 ? 0 : ctx.config.sandbox.httpPort + 2,
+  });
+  Object.assign(ctx.config.erp, { url: running.baseUrl, user: 'odata', password: 'odata', onecProfile: 'ut11' });
+  ctx.logger.info({ url: running.baseUrl, skus: DEMO_SKUS }, '1C OData emulator started for the demo');
+  return running;
 }

@@ -1,9 +1,12 @@
 import type { Face, PortalRuntime } from '../core/runtime.js';
 import type { SApp, SUser, SWebhook } from '../store/types.js';
 
-/** Who is calling: an incoming webhook or an application's OAuth token (settings/how-to-call-rest-api/authorization.md). */
+/**
+ * Who is calling: an incoming webhook or an application's OAuth token (settings/how-to-call-rest-api/authorization.md),
+ * or a person acting in the portal's own pages (`session`: the sandbox UI runs the same method handlers for them).
+ */
 export interface CallAuth {
-  type: 'webhook' | 'oauth';
+  type: 'webhook' | 'oauth' | 'session';
   user: SUser;
   app: SApp | null;
   webhook: SWebhook | null;
