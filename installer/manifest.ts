@@ -294,6 +294,11 @@ export interface PlacementSpec {
   handlerPath: string;
   title: LangText;
   options?: Record<string, unknown>;
+  /**
+   * false: nothing to bind. `DEFAULT` is not a placement.bind code: the app's own page is the application URL of the
+   * app card (api-reference/widgets/placements.md lists no DEFAULT); the portal POSTs it with PLACEMENT=DEFAULT.
+   */
+  bind?: boolean;
 }
 
 export const PLACEMENTS: PlacementSpec[] = [
@@ -304,7 +309,7 @@ export const PLACEMENTS: PlacementSpec[] = [
   { key: 'cabinetMenu', code: 'LEFT_MENU', handlerPath: '/placement/cabinet', title: ru('Кабинет дилера', 'Dealer cabinet') },
   // Extranet users have no CRM and no left-menu apps; the messenger navigation is the documented way to reach them.
   { key: 'cabinetExtranet', code: 'IM_NAVIGATION', handlerPath: '/placement/cabinet', title: ru('Кабинет дилера', 'Dealer cabinet'), options: { iconName: 'fa-shopping-cart', extranet: 'Y', role: 'USER' } },
-  { key: 'admin', code: 'DEFAULT', handlerPath: '/app', title: ru('DealerHub: настройки', 'DealerHub: settings') },
+  { key: 'admin', code: 'DEFAULT', handlerPath: '/app', title: ru('DealerHub: настройки', 'DealerHub: settings'), bind: false },
 ];
 
 /** Events the backend listens to (all go to /b24/events and are verified by application_token). */

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from './config.js';
-import { createApp } from './app.js';
+import { composeApp } from './compose-app.js';
 import { closeContext, createContext } from './context.js';
 import { listen } from './http/serve.js';
 import { startSandboxMode } from './sandbox-mode.js';
@@ -20,14 +20,17 @@ async function main(): Promise<void> {
     throw err;
   }
   const ctx = await createContext(config);
-  const app = createApp(ctx);
+  let publicUrl = config.publicUrl;
+  const { app, installer } = composeApp(ctx, { publicUrl: () => publicUrl ?? '' });
   const running = await listen(app, config.host, config.port, ctx.logger);
+  publicUrl ??= running.url;
   await ctx.jobs.startWorkers({ concurrency: 4 });
+  await installer.enqueueUpgrades();
   ctx.logger.info({ url: running.url, version: config.version, mode: config.mode }, 'DealerHub is listening');
   process.stdout.write(`DealerHub: ${running.url}\n`);
 
   if (config.mode === 'sandbox') {
-    const sandbox = await startSandboxMode(ctx, config.publicUrl ?? running.url);
+    const sandbox = await startSandboxMode(ctx, publicUrl);
     ctx.onClose.push(() => sandbox.close());
     process.stdout.write(`Sandbox portal: ${sandbox.portalUrl}\n`);
     if (sandbox.erpUrl) process.stdout.write(`1C OData emulator: ${sandbox.erpUrl}\n`);

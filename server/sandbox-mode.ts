@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { AppContext } from './context.js';
 
 /** Scopes the app asks for (README "Connecting a real Bitrix24 portal" lists the same). */
-export const APP_SCOPES = ['crm', 'placement', 'bizproc', 'im', 'user', 'user_brief', 'event', 'app'];
+export const APP_SCOPES = ['crm', 'placement', 'bizproc', 'im', 'user', 'user_brief', 'event', 'app', 'userfieldconfig'];
 
 export interface SandboxHandle {
   portalUrl: string;

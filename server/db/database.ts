@@ -53,6 +53,7 @@ export function createDatabase({ url, poolMax = 10, logger }: DatabaseOptions): 
       timezone: '+00:00',
     });
   }
+  if (dialect === 'sqlite') serializeTransactions(sequelize);
   return {
     sequelize,
     dialect,
@@ -77,4 +78,22 @@ export async function tuneSqlite(db: Database): Promise<void> {
   await db.sequelize.query('PRAGMA foreign_keys = ON');
   await db.sequelize.query('PRAGMA busy_timeout = 5000');
   await db.sequelize.query('PRAGMA synchronous = NORMAL');
+}
+
+/**
+ * SQLite has one connection here (and one writer in any case): two overlapping BEGINs on it fail with "cannot start
+ * a transaction within a transaction". Managed transactions are therefore queued in-process, so repositories can use
+ * `sequelize.transaction(cb)` the same way on SQLite and on MariaDB. A transaction must not start another one inside
+ * its callback (it would wait for itself); pass the transaction down instead, as the repositories do.
+ */
+function serializeTransactions(sequelize: Sequelize): void {
+  const original = sequelize.transaction.bind(sequelize) as (...args: unknown[]) => Promise<unknown>;
+  let chain: Promise<unknown> = Promise.resolve();
+  (sequelize as unknown as { transaction: (...args: unknown[]) => Promise<unknown> }).transaction = (...args: unknown[]) => {
+    const managed = args.some((a) => typeof a === 'function');
+    if (!managed) return original(...args);
+    const run = chain.then(() => original(...args));
+    chain = run.catch(() => undefined);
+    return run;
+  };
 }

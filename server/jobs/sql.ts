@@ -55,16 +55,7 @@ export function isUniqueViolation(err: unknown): boolean {
   return (err as { name?: string })?.name === 'SequelizeUniqueConstraintError';
 }
 
-const sqliteChains = new WeakMap<object, Promise<unknown>>();
-
-/**
- * A managed transaction. On SQLite transactions are serialised in-process: an in-memory database has one connection,
- * so two overlapping BEGINs would collide, and a file database has one writer anyway.
- */
+/** A managed transaction (serialised on SQLite by server/db/database.ts). */
 export async function withTransaction<T>(db: Database, fn: (transaction: Transaction) => Promise<T>): Promise<T> {
-  if (db.dialect !== 'sqlite') return db.sequelize.transaction(fn);
-  const previous = sqliteChains.get(db.sequelize) ?? Promise.resolve();
-  const run = previous.catch(() => undefined).then(() => db.sequelize.transaction(fn));
-  sqliteChains.set(db.sequelize, run.catch(() => undefined));
-  return run;
+  return db.sequelize.transaction(fn);
 }

@@ -76,3 +76,17 @@ describe.each(STORAGE_BACKENDS)('storage on $name', ({ create }) => {
     expect(await pendingMigrations(db)).toEqual([]);
   });
 });
+
+describe('SQLite transactions', () => {
+  it('when several managed transactions overlap, then they run one after another instead of colliding', async () => {
+    const { createDatabase } = await import('../../server/db/database.js');
+    const { migrateUp } = await import('../../server/db/migrate.js');
+    const db = createDatabase({ url: 'sqlite::memory:' });
+    await migrateUp(db);
+    const repo = createPortalsRepository(db.sequelize, KEY);
+    const { portal } = await repo.upsertInstalled({ memberId: 'm-concurrent', domain: 'c.bitrix24.ru', protocol: 'https' });
+    await Promise.all(Array.from({ length: 10 }, (_, i) => repo.updateSettings(portal.id, (s) => ({ ...s, [`k${i}`]: i }))));
+    expect(Object.keys((await repo.findById(portal.id))!.settings).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `k${i}`).sort());
+    await db.close();
+  });
+});

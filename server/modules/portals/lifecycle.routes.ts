@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
+import { issueWidgetSession } from '../access/index.js';
 import { handleAppEvent, ZAppEvent } from './handle-app-event.js';
 import { installPortal } from './install-portal.js';
 import { renderInstallPage } from './install-page.js';
@@ -29,6 +30,8 @@ export const ZInstallBody = z.object({
   PLACEMENT_OPTIONS: z.string().optional(),
 });
 
+const INSTALL_SESSION_TTL_SECONDS = 60 * 60;
+
 export function lifecycleRoutes(ctx: AppContext): Router {
   const router = Router();
 
@@ -45,7 +48,26 @@ export function lifecycleRoutes(ctx: AppContext): Router {
       languageId: query.LANG,
       source: 'install-page',
     });
-    res.type('html').send(renderInstallPage({ portal, lang: query.LANG }));
+    // A short-lived admin session for the install page's progress API (installing is for administrators only).
+    const lang = query.LANG.toLowerCase().startsWith('en') ? 'en' : 'ru';
+    // The vouched tokens name their user (the installing admin); ask the portal only if the OAuth answer did not.
+    const userId = portal.tokenUserId ?? Number((await ctx.b24.forPortal(portal.id).call<{ ID?: unknown }>('user.current')).ID);
+    const { token } = issueWidgetSession(
+      ctx.config.app.secretKey,
+      { portalId: portal.id, userId, role: 'admin', dealerId: null, widget: 'install', lang },
+      Date.now(),
+      INSTALL_SESSION_TTL_SECONDS,
+    );
+    const bootstrap = {
+      session: token,
+      lang,
+      widget: 'install' as const,
+      placement: body.PLACEMENT,
+      placementOptions: {},
+      user: { id: userId, name: '', role: 'admin', dealerId: null },
+      portal: { domain: portal.domain, memberId: portal.memberId },
+    };
+    res.set('Cache-Control', 'no-store').type('html').send(renderInstallPage({ portal, lang: query.LANG, bootstrap }));
   });
 
   // Bitrix24 posts every bound event here as application/x-www-form-urlencoded with bracketed keys.

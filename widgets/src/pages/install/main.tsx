@@ -1,0 +1,4 @@
+import { bootWidget } from '../../shell/boot.js';
+import { InstallPage } from './InstallPage.js';
+
+bootWidget(InstallPage);
