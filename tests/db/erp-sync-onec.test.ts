@@ -43,7 +43,8 @@ describe.each(STORAGE_BACKENDS)('ERP sync against the 1C OData emulator on $name
       logger,
       queue,
       connectorFor: (portalId) => (portalId === PORTAL ? active : null),
-      options: { outboxBackoff: { baseMs: 10, maxMs: 40, jitter: 0.5 }, outboxMaxAttempts: 6 },
+      // Settle above the slow fault's 1.2 s: a lost create has finished in the ERP before the retry looks for it.
+      options: { outboxBackoff: { baseMs: 10, maxMs: 40, jitter: 0.5 }, outboxMaxAttempts: 6, outboxSettleMs: 1_500 },
     });
     sync.registerJobs();
     sync.onOrderStateChanged((portalId, state) => void changes.push({ portalId, state }));

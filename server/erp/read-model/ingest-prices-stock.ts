@@ -2,7 +2,7 @@ import type { ErpCustomerFinance, ErpPrice, ErpRef, ErpStock } from '../port.js'
 import type { IngestCounts, IngestSession } from './ingest-session.js';
 import { addCounts, emptyCounts } from './ingest-session.js';
 import { clip, fixScale, fixScaleOrNull } from './normalize.js';
-import { forEachPartition, replacePartitions, type Partition, type PartitionRow, type PartitionSpec } from './replace-partitions.js';
+import { forEachPartition, openSnapshotStream, replacePartitions, type Partition, type PartitionRow, type PartitionSpec } from './replace-partitions.js';
 
 export type SnapshotMode = 'replace' | 'merge';
 
@@ -72,6 +72,33 @@ export async function ingestPrices(
   const counts = await writePartitions(session, PRICES, partitions, options.mode);
   counts.stubs += stubs;
   return counts;
+}
+
+/**
+ * A complete price pull that pages through every price type at once (1C: one SliceLast pass ordered by product):
+ * each page is diffed and upserted as it arrives; `finish` removes the prices the pull did not bring from the price
+ * types it covered (`priceTypeRefs`, including ones that came back empty).
+ */
+export function openPriceSnapshot(session: IngestSession) {
+  const stream = openSnapshotStream(session, PRICES);
+  return {
+    async write(prices: readonly ErpPrice[]): Promise<IngestCounts> {
+      const now = session.now();
+      const { products, priceTypes } = session.refs;
+      const types = await priceTypes.resolveIds(prices.map((p) => p.priceTypeRef.erpId), now);
+      const items = await products.resolveIds(prices.map((p) => itemErpId(p.productRef, p.variantRef)), now);
+      const partitions = partitionRows(prices, types.ids, [], (p, i) => [items.ids[i]!, fixScale(p.price, 4), clip(p.currency, 8) ?? '', clip(p.unit, 32), clip(p.validFrom, 32)]);
+      const counts = await stream.write(partitions);
+      counts.stubs += types.stubs + items.stubs;
+      return counts;
+    },
+    async finish(priceTypeRefs: ErpRef[]): Promise<IngestCounts> {
+      const { ids, stubs } = await session.refs.priceTypes.resolveIds(priceTypeRefs.map((r) => r.erpId), session.now());
+      const counts = await stream.finish([...new Set(ids)]);
+      counts.stubs += stubs;
+      return counts;
+    },
+  };
 }
 
 /**

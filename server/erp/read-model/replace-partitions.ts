@@ -139,9 +139,9 @@ export async function replacePartitions(session: IngestSession, spec: PartitionS
 async function loadStored(
   session: IngestSession,
   spec: PartitionSpec,
-  partitions: Partition[],
+  partitions: Array<Pick<Partition, 'id' | 'size' | 'row'>>,
   mode: 'replace' | 'merge',
-  transaction: Transaction,
+  transaction: Transaction | null,
 ): Promise<Map<number, Map<string | number, string>>> {
   const stored = new Map<number, Map<string | number, string>>();
   const lit = literalFor(session.db.dialect);
@@ -170,6 +170,79 @@ async function loadStored(
     }
   }
   return stored;
+}
+
+/**
+ * A snapshot that arrives as a stream of pages mixing partitions (1C SliceLast pages through every price type,
+ * ordered by product): each page is diffed against what is stored and only changed rows are upserted; `finish`
+ * then deletes, per partition, the rows the stream did not bring. Rows become visible page by page (a price list is
+ * not replaced atomically — prices are upserted; the atomic per-partition replace is `replacePartitions`), and
+ * memory holds one fingerprint per stored row instead of the whole snapshot.
+ */
+export interface SnapshotStream {
+  write(partitions: Partition[]): Promise<IngestCounts>;
+  /** Deletes unseen rows of these partitions (those the stream covered completely). */
+  finish(complete: number[]): Promise<IngestCounts>;
+}
+
+export function openSnapshotStream(session: IngestSession, spec: PartitionSpec): SnapshotStream {
+  const stored = new Map<number, Map<string | number, string>>();
+  const seen = new Map<number, Set<string | number>>();
+  const load = async (ids: number[]) => {
+    const missing = ids.filter((id) => !stored.has(id));
+    if (!missing.length) return;
+    const loaded = await loadStored(session, spec, missing.map((id) => ({ id, size: 0, row: () => [0] as PartitionRow })), 'replace', null);
+    for (const id of missing) stored.set(id, loaded.get(id) ?? new Map());
+  };
+  const columns = ['portal_id', spec.partition, spec.key, ...spec.values, 'updated_at'];
+  return {
+    async write(partitions) {
+      const counts = emptyCounts();
+      await load(partitions.map((p) => p.id));
+      const now = session.now();
+      for (const partition of partitions) {
+        const before = stored.get(partition.id)!;
+        let marks = seen.get(partition.id);
+        if (!marks) seen.set(partition.id, (marks = new Set()));
+        const writes: PartitionRow[] = [];
+        for (let i = 0; i < partition.size; i++) {
+          const row = partition.row(i);
+          counts.received++;
+          marks.add(row[0]);
+          const fp = fingerprint(row, 1);
+          const was = before.get(row[0]);
+          if (was === fp) {
+            counts.unchanged++;
+            continue;
+          }
+          if (was === undefined) counts.inserted++;
+          else counts.updated++;
+          before.set(row[0], fp);
+          writes.push(row);
+        }
+        await upsertRows(session.db, { table: spec.table, columns, key: ['portal_id', spec.partition, spec.key], update: [...spec.values, 'updated_at'] }, writes, {
+          prefix: [session.portalId, partition.id],
+          suffix: [now],
+          kinds: [spec.keyKind, ...spec.kinds],
+        });
+      }
+      return counts;
+    },
+    async finish(complete) {
+      const counts = emptyCounts();
+      await load(complete);
+      for (const id of complete) {
+        const marks = seen.get(id) ?? new Set();
+        const gone = [...stored.get(id)!.keys()].filter((k) => !marks.has(k));
+        if (!gone.length) continue;
+        counts.deleted += await withTransaction(session.db, (transaction) =>
+          deleteIn(session.db, { table: spec.table, where: `portal_id = :portalId AND ${spec.partition} = :partitionId`, replacements: { portalId: session.portalId, partitionId: id }, column: spec.key, values: gone, transaction }),
+        );
+        for (const k of gone) stored.get(id)!.delete(k);
+      }
+      return counts;
+    },
+  };
 }
 
 /** Runs partitions with bounded parallelism (separate transactions and connections on MariaDB). */

@@ -1,6 +1,6 @@
 import type { Database } from '../../db/database.js';
 import { selectRows } from '../../jobs/sql.js';
-import type { Cursor, ErpConnector, ErpOrderState, ErpPrice, ErpPriceType, ErpRef, ErpStock, ErpWarehouse, Page } from '../port.js';
+import type { Cursor, ErpConnector, ErpOrderState, ErpRef, ErpStock, ErpWarehouse, Page } from '../port.js';
 import { isErpError } from '../port.js';
 import {
   addCounts,
@@ -12,6 +12,7 @@ import {
   ingestPrices,
   ingestPriceTypes,
   ingestProducts,
+  openPriceSnapshot,
   ingestStock,
   ingestWarehouses,
   markMissingDeleted,
@@ -181,7 +182,7 @@ export const RUNNERS: Record<SyncEntity, (ctx: RunnerContext) => Promise<RunnerR
     }
   },
 
-  /** Each price type's list is pulled whole and replaces the stored list atomically (1C SliceLast is a snapshot). */
+  /** A complete price pull (1C SliceLast is a snapshot): changed prices upserted, vanished ones removed. */
   async prices(ctx) {
     const caps = ctx.connector.capabilities;
     if (!caps.prices) return skipped('the ERP does not report prices');
@@ -198,15 +199,17 @@ export const RUNNERS: Record<SyncEntity, (ctx: RunnerContext) => Promise<RunnerR
     const types = await ctx.connector.priceTypes(ctx.signal);
     await ingestPriceTypes(ctx.session, types);
     await ctx.session.refs.products.preloadAll();
-    await pipeline<ErpPriceType, ErpPrice[]>(
-      types,
-      (t) => collect(ctx, (c) => ctx.connector.prices({ priceTypeRefs: [t.ref] }, c, ctx.signal), counts),
-      async (t, rows) => {
-        const list = rows.filter((r) => r.priceTypeRef.erpId === t.ref.erpId);
-        addCounts(counts, await ingestPrices(ctx.session, list, { mode: 'replace', priceTypeRefs: [t.ref] }));
-        await ctx.progress(rows.length);
-      },
-    );
+    // One pass over every price type (the ERP pages one ordered result instead of one query per type), each page
+    // diffed and upserted as it comes; then prices the pass did not bring are removed from every type it covered.
+    const snapshot = openPriceSnapshot(ctx.session);
+    await drainPages(ctx, (c) => ctx.connector.prices({}, c, ctx.signal), null, async (page) => {
+      counts.pages++;
+      addCounts(counts, await snapshot.write(page.items));
+      await ctx.progress(page.items.length, page.total);
+    });
+    const covered = new Map(types.map((t) => [t.ref.erpId, t.ref]));
+    for (const erpId of await liveErpIds(ctx.db, 'erp_price_types', ctx.portalId)) if (!covered.has(erpId)) covered.set(erpId, { erpId });
+    addCounts(counts, await snapshot.finish([...covered.values()]));
     return { counts, cursor: null, full: true };
   },
 

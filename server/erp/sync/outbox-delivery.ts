@@ -89,19 +89,23 @@ export interface DeliveryDeps {
   db: Database;
   logger: Logger;
   connectorFor(portalId: number): Promise<ErpConnector | null> | ErpConnector | null;
-  options: Pick<SyncOptions, 'outboxBackoff'>;
+  options: Pick<SyncOptions, 'outboxBackoff'> & Partial<Pick<SyncOptions, 'outboxSettleMs'>>;
   now(): Date;
   random?: () => number;
 }
 
 export type DeliveryOutcome = { outboxId: number; state: OutboxState; erpRef?: string | null; note?: string };
 
+/** last_error_kind while a create is on the wire; next_attempt_at then says when its outcome is surely settled. */
+const IN_FLIGHT = 'in-flight';
+
 const wantsPost = (item: OutboxItem) => item.aggregate === 'order' && (item.payload as SubmitOrder).post !== false;
 
 /**
  * One delivery attempt of an outbox row: at-least-once delivery made exactly-once by the ERP-side idempotency key.
  * - every retry first asks the ERP for a document with our external id (findByExternalId): a create whose answer was
- *   lost (timeout, crash, killed worker) is found instead of created twice;
+ *   lost (timeout, crash, killed worker) is found instead of created twice; after a create with an unknown outcome
+ *   the retry waits `outboxSettleMs`, so the lost request has finished in the ERP before we look;
  * - pending → created(erp_ref) → posted: a document created but not posted is posted on the next try, never
  *   recreated (1C creates and posts in two calls);
  * - transient / rate-limited errors retry with capped exponential backoff and jitter, at least Retry-After;
@@ -118,10 +122,18 @@ export async function deliverOutbox(deps: DeliveryDeps, outboxId: number, signal
   const connector = await deps.connectorFor(item.portalId);
   if (!connector) return fail(deps, repo, item, new ErpError('transient', 'no ERP connection is configured for this portal'), item.attempts);
 
+  const settleMs = deps.options.outboxSettleMs ?? 60_000;
+  // The previous attempt died while a create was on the wire (killed worker, lost lease): wait until that request
+  // has surely finished in the ERP before looking for its document, or a still-running create would be missed.
+  if (item.lastErrorKind === IN_FLIGHT && item.nextAttemptAt.getTime() > deps.now().getTime()) {
+    throw new RetryJobError('waiting for an interrupted create to settle in the ERP', item.nextAttemptAt.getTime() - deps.now().getTime());
+  }
   const attempt = item.attempts + 1;
   await repo.beginAttempt(item.id, deps.now());
   let erpRef = item.erpRef;
   let erpNumber = item.erpNumber;
+  /** Set while a create is on the wire: a transient failure there leaves its outcome unknown. */
+  let creating = false;
   try {
     // A retry never trusts what it thinks it knows: the ERP says whether the document exists and is posted.
     if (attempt > 1) {
@@ -141,10 +153,13 @@ export async function deliverOutbox(deps: DeliveryDeps, outboxId: number, signal
 
     if (!erpRef) {
       const twoStep = wantsPost(item) && connector.capabilities.postOrder && typeof connector.postOrder === 'function';
+      creating = true;
+      await repo.update(item.id, { lastErrorKind: IN_FLIGHT, nextAttemptAt: new Date(deps.now().getTime() + settleMs) }, deps.now());
       const result: SubmitResult =
         item.aggregate === 'order'
           ? await connector.submitOrder({ ...(item.payload as SubmitOrder), externalId: item.externalId, post: twoStep ? false : wantsPost(item) }, signal)
           : await submitClaim(connector, { ...(item.payload as SubmitClaim), externalId: item.externalId }, signal);
+      creating = false;
       erpRef = result.erpRef.erpId;
       erpNumber = result.number ?? result.erpRef.code ?? null;
       if (result.state === 'posted' || (!wantsPost(item) && item.aggregate === 'order') || item.aggregate === 'claim') {
@@ -159,7 +174,9 @@ export async function deliverOutbox(deps: DeliveryDeps, outboxId: number, signal
     return finish(deps, repo, item, 'posted', posted.erpRef.erpId || erpRef, posted.number ?? erpNumber, log);
   } catch (err) {
     if (erpRef && erpRef !== item.erpRef) await repo.update(item.id, { state: 'created', erpRef, erpNumber }, deps.now()).catch(() => undefined);
-    return fail(deps, repo, { ...item, erpRef }, err, attempt);
+    // A rate-limit answer is definite (nothing was done); a timeout or reset during a create is not.
+    const unknownOutcome = creating && !(isErpError(err) && err.kind === 'rate-limited');
+    return fail(deps, repo, { ...item, erpRef }, err, attempt, unknownOutcome ? settleMs : 0);
   }
 }
 
@@ -183,7 +200,7 @@ async function finish(
   return { outboxId: item.id, state, erpRef, ...(note ? { note } : {}) };
 }
 
-async function fail(deps: DeliveryDeps, repo: ReturnType<typeof createOutboxRepository>, item: OutboxItem, err: unknown, attempt: number): Promise<DeliveryOutcome> {
+async function fail(deps: DeliveryDeps, repo: ReturnType<typeof createOutboxRepository>, item: OutboxItem, err: unknown, attempt: number, minDelayMs = 0): Promise<DeliveryOutcome> {
   const e = isErpError(err) ? err : new ErpError('transient', err instanceof Error ? err.message : String(err), { cause: err });
   const now = deps.now();
   if (!e.retryable || attempt >= item.maxAttempts) {
@@ -192,7 +209,7 @@ async function fail(deps: DeliveryDeps, repo: ReturnType<typeof createOutboxRepo
     deps.logger.warn({ outboxId: item.id, externalId: item.externalId, kind: e.kind, err: e.message }, 'outbox item moved to the dead letter');
     return { outboxId: item.id, state: 'dead', erpRef: item.erpRef, note: message };
   }
-  const delay = Math.max(computeBackoffMs(attempt, deps.options.outboxBackoff, deps.random), e.retryAfterMs ?? 0);
+  const delay = Math.max(computeBackoffMs(attempt, deps.options.outboxBackoff, deps.random), e.retryAfterMs ?? 0, minDelayMs);
   const state: OutboxState = item.erpRef ? 'created' : 'failed';
   await repo.update(item.id, { state, lastError: e.message, lastErrorKind: e.kind, nextAttemptAt: new Date(now.getTime() + delay) }, now);
   throw new RetryJobError(`${e.kind}: ${e.message}`, delay, { cause: err });

@@ -17,6 +17,13 @@ export interface SyncOptions {
   /** Outbox: attempts before a push goes to the dead letter. */
   outboxMaxAttempts: number;
   outboxBackoff: BackoffPolicy;
+  /**
+   * After a create whose outcome is unknown (timeout, connection reset), the next try waits at least this long, so
+   * the lost request has finished in the ERP before findByExternalId looks for it. Otherwise the lookup can run while
+   * the ERP is still working on the first create, find nothing, and create a second document. Set it above the ERP's
+   * own request time limit.
+   */
+  outboxSettleMs: number;
   /** Outbox deliveries one instance runs at once (also capped by the connector's maxConcurrency). */
   outboxConcurrency: number;
   /** A pending outbox row whose delivery job is gone gets a new one after this long. */
@@ -36,6 +43,7 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
   financeBatch: 50,
   outboxMaxAttempts: 12,
   outboxBackoff: { baseMs: 2_000, maxMs: 15 * 60_000, jitter: 0.5 },
+  outboxSettleMs: 60_000,
   outboxConcurrency: 4,
   outboxStuckAfterMs: 5 * 60_000,
   reconcileOrderDays: 14,

@@ -30,7 +30,8 @@ const sync = createErpSync({
   logger,
   queue,
   connectorFor: () => connector,
-  options: { outboxBackoff: { baseMs: 100, maxMs: 1_000, jitter: 0.5 }, outboxMaxAttempts: 40, outboxConcurrency: concurrency },
+  // Settle: longer than any create the test lets the ERP sit on (8 s).
+  options: { outboxBackoff: { baseMs: 100, maxMs: 1_000, jitter: 0.5 }, outboxMaxAttempts: 40, outboxConcurrency: concurrency, outboxSettleMs: Number(env('SETTLE_MS', '10000')) },
 });
 sync.registerJobs();
 await queue.startWorkers({ concurrency, pollMs: 50 });

@@ -23,7 +23,7 @@ describe('outbox delivery state machine (in-memory ERP)', () => {
   let queue: JobQueue;
   let erp: ReturnType<typeof createMemoryErpConnector>;
   let clock: number;
-  const deps = () => ({ db, logger, connectorFor: () => erp.connector, options: { outboxBackoff: { baseMs: 1_000, maxMs: 60_000, jitter: 0 } }, now: () => new Date(clock) });
+  const deps = () => ({ db, logger, connectorFor: () => erp.connector, options: { outboxBackoff: { baseMs: 1_000, maxMs: 60_000, jitter: 0 }, outboxSettleMs: 45_000 }, now: () => new Date(clock) });
 
   async function add(externalId: string, post = true, maxAttempts?: number) {
     return withTransaction(db, (t) => enqueueOutbox(t, { portalId: 1, aggregate: 'order', aggregateId: `b24-${externalId}`, externalId, payload: order(externalId, post), maxAttempts }, { db, queue, now: () => new Date(clock) }));
@@ -69,6 +69,29 @@ describe('outbox delivery state machine (in-memory ERP)', () => {
     expect(erp.orders.get('o-2')).toMatchObject({ copies: 1, posted: true });
     expect(erp.calls.filter((c) => c.startsWith('submit'))).toHaveLength(1);
     expect(erp.calls[1]).toBe('find:o-2');
+  });
+
+  it('when a create fails with an unknown outcome, then the retry waits the settle time so the lost request has finished first', async () => {
+    const { id } = await add('o-2b');
+    erp.fail({ on: 'submit', error: new ErpError('transient', 'timeout of 2000ms exceeded'), afterEffect: true });
+    const err = (await deliverOutbox(deps(), id).catch((e: unknown) => e)) as RetryJobError;
+    expect(err).toBeInstanceOf(RetryJobError);
+    expect(err.delayMs).toBe(45_000);
+    expect((await row(id))!.nextAttemptAt.getTime() - clock).toBe(45_000);
+  });
+
+  it('when a worker died while its create was on the wire, then the next worker waits for it to settle before looking', async () => {
+    const { id } = await add('o-2c');
+    // What the dead worker left: the attempt counted and the in-flight marker with its settle deadline.
+    await createOutboxRepository(db).update(id, { attempts: 1, lastErrorKind: 'in-flight', nextAttemptAt: new Date(clock + 45_000) }, new Date(clock));
+    const early = (await deliverOutbox(deps(), id).catch((e: unknown) => e)) as RetryJobError;
+    expect(early).toBeInstanceOf(RetryJobError);
+    expect(early.delayMs).toBe(45_000);
+    expect(erp.calls).toEqual([]);
+    expect((await row(id))!.attempts).toBe(1);
+    clock += 45_001;
+    expect(await deliverOutbox(deps(), id)).toMatchObject({ state: 'posted' });
+    expect(erp.calls[0]).toBe('find:o-2c');
   });
 
   it('when posting fails transiently, then the row stays created and the retry posts without creating again', async () => {
