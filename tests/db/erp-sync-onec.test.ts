@@ -44,7 +44,7 @@ describe.each(STORAGE_BACKENDS)('ERP sync against the 1C OData emulator on $name
       queue,
       connectorFor: (portalId) => (portalId === PORTAL ? active : null),
       // Settle above the slow fault's 1.2 s: a lost create has finished in the ERP before the retry looks for it.
-      options: { outboxBackoff: { baseMs: 10, maxMs: 40, jitter: 0.5 }, outboxMaxAttempts: 6, outboxSettleMs: 1_500 },
+      options: { outboxBackoff: { baseMs: 10, maxMs: 40, jitter: 0.5 }, outboxMaxAttempts: 6, outboxSettleMs: 1_500, readRetries: 2, readRetryBackoff: { baseMs: 20, maxMs: 50, jitter: 0.5 } },
     });
     sync.registerJobs();
     sync.onOrderStateChanged((portalId, state) => void changes.push({ portalId, state }));
@@ -146,6 +146,15 @@ describe.each(STORAGE_BACKENDS)('ERP sync against the 1C OData emulator on $name
     await sync.runSync(PORTAL, 'warehouses', { mode: 'full' });
     health = await getSyncHealth(db, PORTAL);
     expect(health.entities.find((e) => e.entity === 'warehouses')!.status).toBe('ok');
+  });
+
+  it('when single ERP reads fail transiently mid-run, then they are retried and the run still completes', async () => {
+    const hits = running.emulator.faults.hits;
+    running.emulator.faults.inject({ kind: 'down', how: 'reset', times: 2, match: 'Balance' });
+    const summary = await sync.runSync(PORTAL, 'stock', { mode: 'delta' });
+    expect(summary.results[0]).toMatchObject({ status: 'ok' });
+    expect(summary.results[0]!.counts).toMatchObject({ inserted: 0, updated: 0, deleted: 0 });
+    expect(running.emulator.faults.hits - hits).toBe(2);
   });
 
   it('when two syncs of one entity start together, then one runs and the other is skipped by the lease', async () => {

@@ -2,6 +2,7 @@ import type { Database } from '../../db/database.js';
 import { selectRows } from '../../jobs/sql.js';
 import type { Cursor, ErpConnector, ErpOrderState, ErpRef, ErpStock, ErpWarehouse, Page } from '../port.js';
 import { isErpError } from '../port.js';
+import { computeBackoffMs } from '../../jobs/index.js';
 import {
   addCounts,
   emptyCounts,
@@ -58,6 +59,23 @@ export interface RunnerResult {
 }
 
 const emptySync = (): SyncCounts => ({ ...emptyCounts(), pages: 0 });
+
+/**
+ * ERP reads are idempotent: a transient failure (connection reset, 503, 429) is retried with backoff, at least
+ * Retry-After, before it fails a run that may already have read 100 000 rows.
+ */
+export async function readWithRetry<T>(ctx: Pick<RunnerContext, 'options' | 'signal' | 'session'>, what: string, read: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await read();
+    } catch (err) {
+      if (!isErpError(err) || !err.retryable || attempt > ctx.options.readRetries || ctx.signal.aborted) throw err;
+      const delay = Math.max(computeBackoffMs(attempt, ctx.options.readRetryBackoff), err.retryAfterMs ?? 0);
+      ctx.session.logger.warn({ what, attempt, delay, err: err.message }, 'ERP read failed; retrying');
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
 const skipped = (reason: string): RunnerResult => ({ counts: emptySync(), skipped: reason });
 const MAX_PAGES = 1_000_000;
 
@@ -66,7 +84,8 @@ const MAX_PAGES = 1_000_000;
  * current one is being written, so ERP latency and database time overlap. Returns the cursor of the last call: the
  * position a later delta run resumes from (the 1C adapter ends a pass on a cursor whose next call finds nothing new).
  */
-async function drainPages<T>(ctx: RunnerContext, fetch: (cursor: Cursor | null) => Promise<Page<T>>, start: Cursor | null, onPage: (page: Page<T>) => Promise<void>): Promise<Cursor | null> {
+async function drainPages<T>(ctx: RunnerContext, read: (cursor: Cursor | null) => Promise<Page<T>>, start: Cursor | null, onPage: (page: Page<T>) => Promise<void>): Promise<Cursor | null> {
+  const fetch = (c: Cursor | null) => readWithRetry(ctx, `${ctx.entity} page`, () => read(c));
   let cursor = start;
   let pending = fetch(cursor);
   for (let n = 0; n < MAX_PAGES; n++) {
@@ -96,6 +115,7 @@ async function collect<T>(ctx: RunnerContext, fetch: (cursor: Cursor | null) => 
 
 /** Runs `work` over items with the next item's fetch started while the current one is written. */
 async function pipeline<I, R>(items: readonly I[], fetch: (item: I) => Promise<R>, write: (item: I, fetched: R) => Promise<void>): Promise<void> {
+  // (fetch functions here either page through drainPages or go through readWithRetry themselves)
   let pending: Promise<R> | null = items.length ? fetch(items[0]!) : null;
   for (let i = 0; i < items.length; i++) {
     const fetched = await pending!;
@@ -132,17 +152,17 @@ async function syncList<T extends { ref: ErpRef }>(
 export const RUNNERS: Record<SyncEntity, (ctx: RunnerContext) => Promise<RunnerResult>> = {
   async groups(ctx) {
     if (ctx.connector.capabilities.catalog !== 'pull') return skipped('the ERP pushes its catalog through the inbound feed');
-    return syncList(ctx, 'groups', await ctx.connector.productGroups(ctx.signal), ingestGroups);
+    return syncList(ctx, 'groups', await readWithRetry(ctx, 'groups', () => ctx.connector.productGroups(ctx.signal)), ingestGroups);
   },
 
   async warehouses(ctx) {
     if (!ctx.connector.capabilities.stock) return skipped('the ERP does not report stock');
-    return syncList(ctx, 'warehouses', await ctx.connector.warehouses(ctx.signal), ingestWarehouses);
+    return syncList(ctx, 'warehouses', await readWithRetry(ctx, 'warehouses', () => ctx.connector.warehouses(ctx.signal)), ingestWarehouses);
   },
 
   async priceTypes(ctx) {
     if (!ctx.connector.capabilities.prices) return skipped('the ERP does not report prices');
-    return syncList(ctx, 'priceTypes', await ctx.connector.priceTypes(ctx.signal), ingestPriceTypes);
+    return syncList(ctx, 'priceTypes', await readWithRetry(ctx, 'price types', () => ctx.connector.priceTypes(ctx.signal)), ingestPriceTypes);
   },
 
   /**
@@ -196,7 +216,7 @@ export const RUNNERS: Record<SyncEntity, (ctx: RunnerContext) => Promise<RunnerR
       });
       return { counts, cursor: last?.token ?? null };
     }
-    const types = await ctx.connector.priceTypes(ctx.signal);
+    const types = await readWithRetry(ctx, 'price types', () => ctx.connector.priceTypes(ctx.signal));
     await ingestPriceTypes(ctx.session, types);
     await ctx.session.refs.products.preloadAll();
     // One pass over every price type (the ERP pages one ordered result instead of one query per type), each page
@@ -217,7 +237,7 @@ export const RUNNERS: Record<SyncEntity, (ctx: RunnerContext) => Promise<RunnerR
   async stock(ctx) {
     if (!ctx.connector.capabilities.stock) return skipped('the ERP does not report stock');
     const counts = emptySync();
-    const warehouses = await ctx.connector.warehouses(ctx.signal);
+    const warehouses = await readWithRetry(ctx, 'warehouses', () => ctx.connector.warehouses(ctx.signal));
     await ingestWarehouses(ctx.session, warehouses);
     await ctx.session.refs.products.preloadAll();
     await pipeline<ErpWarehouse, ErpStock[]>(
@@ -260,7 +280,7 @@ export const RUNNERS: Record<SyncEntity, (ctx: RunnerContext) => Promise<RunnerR
     for (let i = 0; i < ids.length; i += ctx.options.financeBatch) batches.push(ids.slice(i, i + ctx.options.financeBatch).map((erpId) => ({ erpId })));
     await pipeline(
       batches,
-      (refs) => ctx.connector.customerFinance(refs, ctx.signal),
+      (refs) => readWithRetry(ctx, 'customer finance', () => ctx.connector.customerFinance(refs, ctx.signal)),
       async (refs, rows) => {
         counts.pages++;
         addCounts(counts, await ingestCustomerFinance(ctx.session, rows, { customerRefs: refs }));

@@ -12,6 +12,9 @@ export interface SyncOptions {
   orderStatesWindowDays: number;
   /** Open orders older than the window are looked up by external id, this many per run. */
   orderStatesOpenLimit: number;
+  /** A read the ERP fails transiently (reset, 503, 429) is retried this often before the run fails. */
+  readRetries: number;
+  readRetryBackoff: BackoffPolicy;
   /** Customers per customerFinance() call. */
   financeBatch: number;
   /** Outbox: attempts before a push goes to the dead letter. */
@@ -40,6 +43,8 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
   documentsOverlapDays: 2,
   orderStatesWindowDays: 60,
   orderStatesOpenLimit: 1_000,
+  readRetries: 4,
+  readRetryBackoff: { baseMs: 500, maxMs: 10_000, jitter: 0.5 },
   financeBatch: 50,
   outboxMaxAttempts: 12,
   outboxBackoff: { baseMs: 2_000, maxMs: 15 * 60_000, jitter: 0.5 },
@@ -51,5 +56,10 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
 };
 
 export function resolveSyncOptions(partial: Partial<SyncOptions> = {}): SyncOptions {
-  return { ...DEFAULT_SYNC_OPTIONS, ...partial, outboxBackoff: { ...DEFAULT_SYNC_OPTIONS.outboxBackoff, ...partial.outboxBackoff } };
+  return {
+    ...DEFAULT_SYNC_OPTIONS,
+    ...partial,
+    outboxBackoff: { ...DEFAULT_SYNC_OPTIONS.outboxBackoff, ...partial.outboxBackoff },
+    readRetryBackoff: { ...DEFAULT_SYNC_OPTIONS.readRetryBackoff, ...partial.readRetryBackoff },
+  };
 }
