@@ -1,6 +1,4 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import express, { Router, type RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { AppContext } from '../server/context.js';
 import { AppError } from '../server/http/app-error.js';
 import { scopeOf, sessionGuard } from '../server/modules/access/index.js';
@@ -17,12 +15,9 @@ import type { InstallerRegistration } from './register.js';
  *   (INSTALLED, settings/app-installation/installation-finish.md), never taken on the page's word — 200 when the
  *   portal says so, else 202 and a background check (the portal reloads the frame right after installFinish, so the
  *   page calls this before it and, if it is still there, after it).
- * Also serves the built widget assets under /widgets/ when `dist/widgets` exists (until the placement server does).
  */
-export function installRoutes(ctx: AppContext, installer: InstallerRegistration, opts: { distDir?: string } = {}): Router {
+export function installRoutes(ctx: AppContext, installer: InstallerRegistration): Router {
   const router = Router();
-  const distDir = opts.distDir ?? resolve(import.meta.dirname, '..', 'dist', 'widgets');
-  if (existsSync(distDir)) router.use('/widgets', express.static(distDir, { index: false, fallthrough: true, maxAge: '1h' }));
 
   const installSession: RequestHandler = (_req, res, next) => {
     const { session } = scopeOf(res);

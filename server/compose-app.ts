@@ -1,5 +1,8 @@
 import type { Express } from 'express';
 import { installRoutes, registerInstaller, type InstallerRegistration } from '../installer/index.js';
+import { registerPlacements } from '../placements/index.js';
+import { registerRobotRoutes, registerRobots } from '../robots/index.js';
+import { registerDealerSync } from './modules/dealers/index.js';
 import { createApp, type AppExtension } from './app.js';
 import type { AppContext } from './context.js';
 
@@ -15,6 +18,14 @@ export interface ComposedApp {
  */
 export function composeApp(ctx: AppContext, opts: { publicUrl: () => string; extensions?: AppExtension[] }): ComposedApp {
   const installer = registerInstaller(ctx, { publicUrl: opts.publicUrl });
-  const app = createApp(ctx, [(a, c) => a.use(installRoutes(c, installer)), ...(opts.extensions ?? [])]);
+  registerDealerSync(ctx);
+  registerRobots(ctx);
+  const app = createApp(ctx, [
+    // Placements first: they own /widgets/assets and the /placement and /app handlers the portal frames.
+    (a, c) => registerPlacements(a, c),
+    (a, c) => registerRobotRoutes(a, c),
+    (a, c) => a.use(installRoutes(c, installer)),
+    ...(opts.extensions ?? []),
+  ]);
   return { app, installer };
 }

@@ -38,6 +38,15 @@ export function createDatabase({ url, poolMax = 10, logger }: DatabaseOptions): 
       // One connection: SQLite serialises writers anyway, and a single handle keeps :memory: databases whole.
       pool: { max: 1, min: 1, idle: 60_000 },
       retry: { max: 5, match: [/SQLITE_BUSY/] },
+      // A file database opens one more connection per transaction. IMMEDIATE takes the write lock at BEGIN, where
+      // busy_timeout can wait for it, instead of failing later when a read-then-write transaction upgrades its lock.
+      transactionType: 'IMMEDIATE' as Options['transactionType'],
+    });
+    // Every connection (the default one and each transaction's) waits for the lock instead of failing at once.
+    sequelize.addHook('afterConnect', async (connection: unknown) => {
+      const run = (sql: string) => new Promise<void>((resolve, reject) => (connection as { run(s: string, cb: (e: Error | null) => void): void }).run(sql, (e) => (e ? reject(e) : resolve())));
+      await run('PRAGMA busy_timeout = 5000');
+      await run('PRAGMA foreign_keys = ON');
     });
   } else {
     dialect = 'mysql';

@@ -42,7 +42,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   );
 }
 
-const QUERY_SECRET = /([?&](?:auth|access_token|refresh_token|AUTH_ID|REFRESH_ID|application_token|code|client_secret)=)[^&#\s]+/gi;
+const QUERY_SECRET = /([?&](?:auth|access_token|refresh_token|AUTH_ID|REFRESH_ID|APP_SID|application_token|code|client_secret)=)[^&#\s]+/gi;
 const WEBHOOK_SECRET = /(\/rest\/\d+\/)[A-Za-z0-9]{6,}(\/)?/g;
 
 /** Removes tokens from free text: query-string secrets and the secret segment of webhook URLs. */

@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandboxPortal, type SandboxPortal } from '../../sandbox/index.js';
+import { registerPlacements } from '../../placements/index.js';
 import { createApp } from '../../server/app.js';
 import { issueWidgetSession } from '../../server/modules/access/index.js';
 import { installPortal } from '../../server/modules/portals/index.js';
@@ -50,7 +51,8 @@ describe('install page in a browser', () => {
       return injectBootstrap(built, { session: token, lang, widget: 'install', placement, placementOptions: {}, user: { id: userId, name: '', role: 'admin', dealerId: null }, portal: { domain: tenant.domain, memberId: tenant.memberId } }, lang);
     };
     const app = createApp(t.ctx, [
-      (a, ctx) => a.use(installRoutes(ctx, installer, { distDir })),
+      (a, ctx) => registerPlacements(a, ctx, { distDir }),
+      (a, ctx) => a.use(installRoutes(ctx, installer)),
       (a, ctx) =>
         a.post('/test/install', async (req, res) => {
           const query = ZInstallQuery.parse(req.query);

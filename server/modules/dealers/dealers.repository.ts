@@ -201,6 +201,28 @@ export function createDealersRepository(sequelize: Sequelize) {
       });
     },
 
+    async findUserById(portalId: number, id: number): Promise<DealerUser | null> {
+      return (await select('SELECT * FROM dealer_users WHERE portal_id = :portalId AND id = :id', { portalId, id }, toUser))[0] ?? null;
+    },
+
+    /** One page of a dealer's users (name order) and how many there are. */
+    async pageUsers(portalId: number, dealerId: number, opts: { offset?: number; limit?: number } = {}): Promise<{ items: DealerUser[]; total: number }> {
+      const params = { portalId, dealerId, limit: Math.min(200, Math.max(1, opts.limit ?? 50)), offset: Math.max(0, opts.offset ?? 0) };
+      const items = await select('SELECT * FROM dealer_users WHERE portal_id = :portalId AND dealer_id = :dealerId ORDER BY name, id LIMIT :limit OFFSET :offset', params, toUser);
+      const [count] = await sequelize.query<{ n: number }>('SELECT COUNT(*) AS n FROM dealer_users WHERE portal_id = :portalId AND dealer_id = :dealerId', { replacements: params, type: QueryTypes.SELECT });
+      return { items, total: Number(count?.n ?? 0) };
+    },
+
+    /** The Bitrix24 item ids of every dealer of a portal (the full sync removes those the portal no longer has). */
+    async listItemIds(portalId: number): Promise<number[]> {
+      return select('SELECT b24_item_id FROM dealers WHERE portal_id = :portalId ORDER BY b24_item_id', { portalId }, (r) => Number(r.b24_item_id));
+    },
+
+    async findByItemIds(portalId: number, b24ItemIds: number[]): Promise<Dealer[]> {
+      if (b24ItemIds.length === 0) return [];
+      return select('SELECT * FROM dealers WHERE portal_id = :portalId AND b24_item_id IN (:ids) ORDER BY id', { portalId, ids: b24ItemIds }, toDealer);
+    },
+
     async updateUserAccess(portalId: number, id: number, patch: { role?: DealerUserRole; grants?: string[]; legalEntityIds?: number[]; active?: boolean; notificationSettings?: Record<string, boolean> }): Promise<void> {
       const values: Record<string, unknown> = { updated_at: new Date() };
       if (patch.role) values.role = patch.role;

@@ -22,8 +22,10 @@ export interface I18n {
   plural(count: number, forms: { one: string; few?: string; many: string; other?: string }): string;
 }
 
+/** Russian for the Russian-speaking zones (ru, ua, by, kz), English for any other portal language. */
 export function normalizeLang(lang: string | null | undefined): Lang {
-  return lang?.toLowerCase().startsWith('en') ? 'en' : 'ru';
+  const code = (lang ?? 'ru').toLowerCase().slice(0, 2);
+  return ['ru', 'ua', 'by', 'kz', ''].includes(code) ? 'ru' : 'en';
 }
 
 export function createI18n(lang: Lang): I18n {

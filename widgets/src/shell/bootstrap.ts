@@ -4,12 +4,18 @@
  */
 export interface WidgetBootstrap {
   session: string;
+  /** Unix seconds; after it every /api call answers 401 and the widget asks to reopen the tab. */
+  sessionExpiresAt?: number;
   lang: string;
   widget: string;
   placement: string;
   placementOptions: Record<string, unknown>;
   user: { id: number; name: string; role: string; dealerId?: number | null };
-  portal: { domain: string; memberId: string };
+  /** Permission codes of the user's role and grants (server/modules/access/roles.ts), to hide what the API would refuse. */
+  permissions?: string[];
+  /** The dealer of a dealer user (never of someone else). */
+  dealer?: { itemId: number; title: string } | null;
+  portal: { domain: string; memberId: string; origin?: string };
   /** Set when a manager acts as a dealer user: shown as a banner on every page. */
   actingAs?: { userId: number; name: string } | null;
 }

@@ -10,9 +10,11 @@ export interface FrameActions {
   setTitle(title: string): void;
   openPath(path: string): void;
   openChat(userId: number): void;
+  /** The portal's own employee picker (BX24 selectUsers); null outside a frame, where the caller offers its own list. */
+  selectUsers: (() => Promise<Array<{ id: number; name: string }>>) | null;
 }
 
-const noop: FrameActions = { frame: null, setTitle: (t) => void (document.title = t), openPath: (p) => void window.open(p, '_blank'), openChat: () => {} };
+const noop: FrameActions = { frame: null, setTitle: (t) => void (document.title = t), openPath: (p) => void window.open(p, '_blank'), openChat: () => {}, selectUsers: null };
 const FrameContext = createContext<FrameActions>(noop);
 
 export const isInsideBitrix24Frame = () => typeof window !== 'undefined' && window.name.split('|').length >= 3;
@@ -35,6 +37,7 @@ export function FrameProvider({ children }: { children: ReactNode }) {
           setTitle: (title) => void frame.parent.setTitle(title).catch(() => {}),
           openPath: (path) => void frame.slider.openPath(frame.slider.getUrl(path)).catch(() => {}),
           openChat: (userId) => void frame.parent.imOpenMessenger(userId).catch(() => {}),
+          selectUsers: async () => (await frame.dialog.selectUsers()).map((u) => ({ id: Number(u.id), name: u.name })),
         });
         document.documentElement.dataset.b24Frame = 'ready';
       })

@@ -1,0 +1,4 @@
+import { bootWidget } from '../../shell/boot.js';
+import { ClaimTabPage } from './claim-tab-page.js';
+
+bootWidget(ClaimTabPage);

@@ -1,0 +1,4 @@
+import { bootWidget } from '../../shell/boot.js';
+import { DealerTabPage } from './dealer-tab-page.js';
+
+bootWidget(DealerTabPage);
