@@ -63,15 +63,15 @@ export async function run(args: string[]): Promise<Figure[]> {
     }
     const rows = prices.length + stock.length;
 
-    // The floor: the same resolved rows from TSV files with LOAD DATA LOCAL INFILE into tables of the same shape.
+    // The floor: the same resolved rows from TSV files with LOAD DATA LOCAL INFILE into tables of the same shape
+    // (updated_at filled by the column default on both sides).
     const productId = new Map((await selectRows(db, 'SELECT erp_id, id FROM erp_products WHERE portal_id = 1')).map((r) => [String(r.erp_id), String(r.id)]));
     const typeId = new Map((await selectRows(db, 'SELECT erp_id, id FROM erp_price_types WHERE portal_id = 1')).map((r) => [String(r.erp_id), String(r.id)]));
     const whId = new Map((await selectRows(db, 'SELECT erp_id, id FROM erp_warehouses WHERE portal_id = 1')).map((r) => [String(r.erp_id), String(r.id)]));
-    const now = '2026-11-23 10:00:00.000';
     const pricesFile = join(dir, 'prices.tsv');
     const stockFile = join(dir, 'stock.tsv');
-    writeFileSync(pricesFile, prices.map((p) => `1\t${productId.get(p.productRef.erpId)}\t${typeId.get(p.priceTypeRef.erpId)}\t${p.price}\tRUB\t\\N\t\\N\t${now}\n`).join(''));
-    writeFileSync(stockFile, stock.map((s) => `1\t${productId.get(s.productRef.erpId)}\t${whId.get(s.warehouseRef.erpId)}\t${s.onHand}\t${s.reserved}\t${s.available}\t\\N\t\\N\t${now}\n`).join(''));
+    writeFileSync(pricesFile, prices.map((p) => `1\t${productId.get(p.productRef.erpId)}\t${typeId.get(p.priceTypeRef.erpId)}\t${p.price}\tRUB\t\\N\t\\N\n`).join(''));
+    writeFileSync(stockFile, stock.map((s) => `1\t${productId.get(s.productRef.erpId)}\t${whId.get(s.warehouseRef.erpId)}\t${s.onHand}\t${s.reserved}\t${s.available}\t\\N\t\\N\n`).join(''));
     const url = new URL(testDb.url);
     const conn = await mysql.createConnection({
       host: url.hostname,
@@ -101,8 +101,8 @@ export async function run(args: string[]): Promise<Figure[]> {
       await conn.query('TRUNCATE load_prices');
       await conn.query('TRUNCATE load_stock');
       started = performance.now();
-      await conn.query({ sql: `LOAD DATA LOCAL INFILE '${pricesFile}' INTO TABLE load_prices (portal_id, product_id, price_type_id, price, currency, unit, valid_from, updated_at)` });
-      await conn.query({ sql: `LOAD DATA LOCAL INFILE '${stockFile}' INTO TABLE load_stock (portal_id, product_id, warehouse_id, on_hand, reserved, available, expected_qty, expected_date, updated_at)` });
+      await conn.query({ sql: `LOAD DATA LOCAL INFILE '${pricesFile}' INTO TABLE load_prices (portal_id, product_id, price_type_id, price, currency, unit, valid_from)` });
+      await conn.query({ sql: `LOAD DATA LOCAL INFILE '${stockFile}' INTO TABLE load_stock (portal_id, product_id, warehouse_id, on_hand, reserved, available, expected_qty, expected_date)` });
       loadSeconds = Math.min(loadSeconds, (performance.now() - started) / 1000);
       const [[loaded]] = (await conn.query('SELECT (SELECT COUNT(*) FROM load_prices) + (SELECT COUNT(*) FROM load_stock) AS n')) as unknown as [[{ n: number }]];
       if (Number(loaded.n) !== rows) throw new Error(`LOAD DATA loaded ${loaded.n} rows, expected ${rows}`);

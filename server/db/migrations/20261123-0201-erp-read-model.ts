@@ -126,8 +126,8 @@ export const erpReadModel: Migration = {
     await queryInterface.addIndex('erp_price_types', ['portal_id', 'erp_id'], { name: 'erp_price_types_ref', unique: true });
 
     // Clustered by (portal, price type, product): a price list is one contiguous range, so a snapshot is written as
-    // an append and diffed with one range scan. The unique (portal, product, price type) index serves the catalog's
-    // "prices of these products" lookups.
+    // an append and diffed with one range scan. The primary key makes (portal, product, price type) unique; the
+    // (portal, product, price type) index serves the catalog's "prices of these products" lookups.
     await queryInterface.createTable('erp_prices', {
       portal_id: { ...portals(), primaryKey: true },
       price_type_id: { type: DataTypes.BIGINT, allowNull: false, primaryKey: true },
@@ -138,7 +138,7 @@ export const erpReadModel: Migration = {
       valid_from: { type: DataTypes.STRING(32), allowNull: true },
       updated_at: { type: DataTypes.DATE(3), allowNull: false },
     });
-    await queryInterface.addIndex('erp_prices', ['portal_id', 'product_id', 'price_type_id'], { name: 'erp_prices_product_type', unique: true });
+    await queryInterface.addIndex('erp_prices', ['portal_id', 'product_id', 'price_type_id'], { name: 'erp_prices_product_type' });
 
     // Clustered by (portal, warehouse, product) for the same reason: a warehouse snapshot is one range.
     await queryInterface.createTable('erp_stock', {
@@ -153,7 +153,14 @@ export const erpReadModel: Migration = {
       updated_at: { type: DataTypes.DATE(3), allowNull: false },
     });
     // Stock of a product across warehouses (catalog, cart).
-    await queryInterface.addIndex('erp_stock', ['portal_id', 'product_id', 'warehouse_id'], { name: 'erp_stock_product_warehouse', unique: true });
+    await queryInterface.addIndex('erp_stock', ['portal_id', 'product_id', 'warehouse_id'], { name: 'erp_stock_product_warehouse' });
+
+    if (d === 'mysql') {
+      // Snapshot rows get their timestamp from the server (bulk upserts then send one literal fewer per row).
+      for (const table of ['erp_prices', 'erp_stock']) {
+        await db.sequelize.query(`ALTER TABLE ${table} MODIFY updated_at DATETIME(3) NOT NULL DEFAULT (UTC_TIMESTAMP(3))`);
+      }
+    }
 
     await queryInterface.createTable('erp_customers', {
       id: ids(),
@@ -187,6 +194,7 @@ export const erpReadModel: Migration = {
       as_of: { type: DataTypes.STRING(32), allowNull: false },
       updated_at: { type: DataTypes.DATE(3), allowNull: false },
     });
+    if (d === 'mysql') await db.sequelize.query('ALTER TABLE erp_customer_finance MODIFY updated_at DATETIME(3) NOT NULL DEFAULT (UTC_TIMESTAMP(3))');
 
     await queryInterface.createTable('erp_documents', {
       id: ids(),

@@ -16,6 +16,12 @@ export interface UpsertSpec {
   key: readonly string[];
   /** Columns overwritten on conflict; empty means "insert if absent, else leave the row alone". */
   update: readonly string[];
+  /**
+   * A timestamp column set to "now" on insert and on update. On MariaDB it is left out of the VALUES rows (its
+   * DEFAULT (UTC_TIMESTAMP(3)) fills it, and the update clause sets it): one literal fewer to parse per row, which
+   * on a million-row ingest is a tenth of the server's work. On SQLite it is an ordinary trailing value.
+   */
+  touch?: string;
 }
 
 /**
@@ -35,17 +41,20 @@ const CHUNK_BYTES = 2_000_000;
 const q = (name: string) => `\`${name}\``;
 
 export function upsertStatement(dialect: Database['dialect'], spec: UpsertSpec): { head: string; tail: string } {
-  const head = `INSERT INTO ${q(spec.table)} (${spec.columns.map(q).join(', ')}) VALUES `;
+  const touchInRows = spec.touch && dialect === 'sqlite';
+  const columns = touchInRows ? [...spec.columns, spec.touch!] : spec.columns;
+  const head = `INSERT INTO ${q(spec.table)} (${columns.map(q).join(', ')}) VALUES `;
   let tail: string;
   if (dialect === 'sqlite') {
-    tail = spec.update.length
-      ? ` ON CONFLICT (${spec.key.map(q).join(', ')}) DO UPDATE SET ${spec.update.map((c) => `${q(c)} = excluded.${q(c)}`).join(', ')}`
+    const update = spec.touch && spec.update.length ? [...spec.update, spec.touch] : spec.update;
+    tail = update.length
+      ? ` ON CONFLICT (${spec.key.map(q).join(', ')}) DO UPDATE SET ${update.map((c) => `${q(c)} = excluded.${q(c)}`).join(', ')}`
       : ` ON CONFLICT (${spec.key.map(q).join(', ')}) DO NOTHING`;
   } else {
     // VALUES(col) is MariaDB's spelling (it has no MySQL 8 row alias); a no-op assignment keeps "insert if absent".
-    tail = spec.update.length
-      ? ` ON DUPLICATE KEY UPDATE ${spec.update.map((c) => `${q(c)} = VALUES(${q(c)})`).join(', ')}`
-      : ` ON DUPLICATE KEY UPDATE ${q(spec.key[0]!)} = ${q(spec.key[0]!)}`;
+    const sets = spec.update.map((c) => `${q(c)} = VALUES(${q(c)})`);
+    if (spec.touch && sets.length) sets.push(`${q(spec.touch)} = UTC_TIMESTAMP(3)`);
+    tail = sets.length ? ` ON DUPLICATE KEY UPDATE ${sets.join(', ')}` : ` ON DUPLICATE KEY UPDATE ${q(spec.key[0]!)} = ${q(spec.key[0]!)}`;
   }
   return { head, tail };
 }
@@ -87,7 +96,8 @@ export async function upsertRows(db: Database, spec: UpsertSpec, rows: RowSource
   const lit = literalFor(db.dialect);
   const { head, tail } = upsertStatement(db.dialect, spec);
   const open = options.prefix?.length ? `(${options.prefix.map(lit).join(',')},` : '(';
-  const close = options.suffix?.length ? `,${options.suffix.map(lit).join(',')})` : ')';
+  const suffix = spec.touch && db.dialect === 'sqlite' ? [...(options.suffix ?? []), new Date()] : (options.suffix ?? []);
+  const close = suffix.length ? `,${suffix.map(lit).join(',')})` : ')';
   const width = rows.at(0)!.length;
   const render = renderers(db.dialect, options.kinds, width);
   const chunk = options.chunkRows ?? CHUNK_ROWS[db.dialect];

@@ -35,7 +35,13 @@ const FINANCE: PartitionSpec = {
 };
 
 /** Input indexes grouped by partition id; each partition builds its rows lazily while it is being written. */
-function partitionRows<T>(items: readonly T[], partitionIds: number[], extraPartitions: number[], row: (item: T, index: number) => PartitionRow): Partition[] {
+function partitionRows<T>(
+  items: readonly T[],
+  partitionIds: number[],
+  extraPartitions: number[],
+  row: (item: T, index: number) => PartitionRow,
+  key: (item: T, index: number) => string | number,
+): Partition[] {
   const byId = new Map<number, number[]>();
   for (const id of extraPartitions) byId.set(id, []);
   for (let i = 0; i < items.length; i++) {
@@ -44,7 +50,12 @@ function partitionRows<T>(items: readonly T[], partitionIds: number[], extraPart
     if (!list) byId.set(id, (list = []));
     list.push(i);
   }
-  return [...byId].map(([id, indexes]) => ({ id, size: indexes.length, row: (k: number) => row(items[indexes[k]!]!, indexes[k]!) }));
+  return [...byId].map(([id, indexes]) => ({
+    id,
+    size: indexes.length,
+    row: (k: number) => row(items[indexes[k]!]!, indexes[k]!),
+    key: (k: number) => key(items[indexes[k]!]!, indexes[k]!),
+  }));
 }
 
 async function writePartitions(session: IngestSession, spec: PartitionSpec, partitions: Partition[], mode: SnapshotMode): Promise<IngestCounts> {
@@ -68,7 +79,13 @@ export async function ingestPrices(
   const extra = await priceTypes.resolveIds((options.priceTypeRefs ?? []).map((r) => r.erpId), now);
   const items = await products.resolveIds(prices.map((p) => itemErpId(p.productRef, p.variantRef)), now);
   const stubs = types.stubs + extra.stubs + items.stubs;
-  const partitions = partitionRows(prices, types.ids, extra.ids, (p, i) => [items.ids[i]!, fixScale(p.price, 4), clip(p.currency, 8) ?? '', clip(p.unit, 32), clip(p.validFrom, 32)]);
+  const partitions = partitionRows(
+    prices,
+    types.ids,
+    extra.ids,
+    (p, i) => [items.ids[i]!, fixScale(p.price, 4), clip(p.currency, 8) ?? '', clip(p.unit, 32), clip(p.validFrom, 32)],
+    (_p, i) => items.ids[i]!,
+  );
   const counts = await writePartitions(session, PRICES, partitions, options.mode);
   counts.stubs += stubs;
   return counts;
@@ -87,7 +104,13 @@ export function openPriceSnapshot(session: IngestSession) {
       const { products, priceTypes } = session.refs;
       const types = await priceTypes.resolveIds(prices.map((p) => p.priceTypeRef.erpId), now);
       const items = await products.resolveIds(prices.map((p) => itemErpId(p.productRef, p.variantRef)), now);
-      const partitions = partitionRows(prices, types.ids, [], (p, i) => [items.ids[i]!, fixScale(p.price, 4), clip(p.currency, 8) ?? '', clip(p.unit, 32), clip(p.validFrom, 32)]);
+      const partitions = partitionRows(
+        prices,
+        types.ids,
+        [],
+        (p, i) => [items.ids[i]!, fixScale(p.price, 4), clip(p.currency, 8) ?? '', clip(p.unit, 32), clip(p.validFrom, 32)],
+        (_p, i) => items.ids[i]!,
+      );
       const counts = await stream.write(partitions);
       counts.stubs += types.stubs + items.stubs;
       return counts;
@@ -123,7 +146,7 @@ export async function ingestStock(
     fixScale(s.available, 3),
     fixScaleOrNull(s.expected?.qty, 3),
     clip(s.expected?.date, 32),
-  ]);
+  ], (_s, i) => items.ids[i]!);
   const counts = await writePartitions(session, STOCK, partitions, options.mode);
   counts.stubs += stubs;
   return counts;
@@ -148,7 +171,7 @@ export async function ingestCustomerFinance(session: IngestSession, finance: rea
     f.creditLimitEnforced,
     f.paymentTermDays ?? null,
     clip(f.asOf, 32) ?? '',
-  ]);
+  ], (f) => clip(f.currency, 8) ?? '');
   const counts = await replacePartitions(session, FINANCE, partitions, { mode: 'replace' });
   counts.stubs += stubs;
   return counts;

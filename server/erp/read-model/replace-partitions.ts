@@ -27,9 +27,11 @@ export interface Partition {
    * Rows are built as the statement is written, overlapping with the database executing the previous chunk.
    */
   row(index: number): PartitionRow;
+  /** Row i's key alone, without building the row (the first-load path only needs keys to drop duplicates). */
+  key(index: number): string | number;
 }
 
-export const arrayPartition = (id: number, rows: PartitionRow[]): Partition => ({ id, size: rows.length, row: (i) => rows[i]! });
+export const arrayPartition = (id: number, rows: PartitionRow[]): Partition => ({ id, size: rows.length, row: (i) => rows[i]!, key: (i) => rows[i]![0] });
 
 /** Unit and record separators: never part of a decimal, currency, unit or date, so fingerprints cannot collide. */
 const SEP = '\u001f';
@@ -72,7 +74,6 @@ const WHOLE_PARTITION_THRESHOLD = 5_000;
 export async function replacePartitions(session: IngestSession, spec: PartitionSpec, partitions: Partition[], options: { mode: 'replace' | 'merge' }): Promise<IngestCounts> {
   const counts = emptyCounts();
   if (!partitions.length) return counts;
-  const nowLiteral = session.now();
   await withTransaction(session.db, async (transaction) => {
     const stored = await loadStored(session, spec, partitions, options.mode, transaction);
     for (const partition of partitions) {
@@ -84,7 +85,7 @@ export async function replacePartitions(session: IngestSession, spec: PartitionS
         // First load of this partition: nothing to compare with, rows stream straight into the statements.
         const order: number[] = [];
         for (let i = 0; i < partition.size; i++) {
-          const key = partition.row(i)[0];
+          const key = partition.key(i);
           if (!incoming.has(key)) order.push(i);
           incoming.add(key);
         }
@@ -112,9 +113,9 @@ export async function replacePartitions(session: IngestSession, spec: PartitionS
       }
       await upsertRows(
         session.db,
-        { table: spec.table, columns: ['portal_id', spec.partition, spec.key, ...spec.values, 'updated_at'], key: ['portal_id', spec.partition, spec.key], update: [...spec.values, 'updated_at'] },
+        { table: spec.table, columns: ['portal_id', spec.partition, spec.key, ...spec.values], key: ['portal_id', spec.partition, spec.key], update: [...spec.values], touch: 'updated_at' },
         source,
-        { transaction, prefix: [session.portalId, partition.id], suffix: [nowLiteral], kinds: [spec.keyKind, ...spec.kinds] },
+        { transaction, prefix: [session.portalId, partition.id], kinds: [spec.keyKind, ...spec.kinds] },
       );
       if (options.mode === 'replace' && before?.size) {
         const gone: Array<string | number> = [];
@@ -139,7 +140,7 @@ export async function replacePartitions(session: IngestSession, spec: PartitionS
 async function loadStored(
   session: IngestSession,
   spec: PartitionSpec,
-  partitions: Array<Pick<Partition, 'id' | 'size' | 'row'>>,
+  partitions: Array<Pick<Partition, 'id' | 'size' | 'key'>>,
   mode: 'replace' | 'merge',
   transaction: Transaction | null,
 ): Promise<Map<number, Map<string | number, string>>> {
@@ -164,7 +165,7 @@ async function loadStored(
     return stored;
   }
   for (const partition of partitions) {
-    const keys = Array.from({ length: partition.size }, (_, i) => partition.row(i)[0]);
+    const keys = Array.from({ length: partition.size }, (_, i) => partition.key(i));
     for (let i = 0; i < keys.length; i += 1_000) {
       add(await rawSelectArrays(session.db, `${select} AND ${spec.partition} = ${lit(partition.id)} AND ${spec.key} IN (${keys.slice(i, i + 1_000).map(lit).join(',')})`, transaction));
     }
@@ -174,37 +175,60 @@ async function loadStored(
 
 /**
  * A snapshot that arrives as a stream of pages mixing partitions (1C SliceLast pages through every price type,
- * ordered by product): each page is diffed against what is stored and only changed rows are upserted; `finish`
- * then deletes, per partition, the rows the stream did not bring. Rows become visible page by page (a price list is
- * not replaced atomically — prices are upserted; the atomic per-partition replace is `replacePartitions`), and
- * memory holds one fingerprint per stored row instead of the whole snapshot.
+ * ordered by product): each page is diffed against what is stored and only changed rows are upserted, in batches;
+ * `finish` then deletes, per partition, the rows the stream did not bring. Changes become visible batch by batch (a
+ * price list is not swapped atomically — prices are upserted; the atomic per-partition replace is
+ * `replacePartitions`), and memory holds one fingerprint per stored row instead of the whole snapshot.
  */
 export interface SnapshotStream {
+  /** Diffs a page; changed rows are buffered per partition and written in statements of up to 5 000 rows. */
   write(partitions: Partition[]): Promise<IngestCounts>;
-  /** Deletes unseen rows of these partitions (those the stream covered completely). */
+  /** Writes what is buffered, then deletes unseen rows of these partitions (those the stream covered completely). */
   finish(complete: number[]): Promise<IngestCounts>;
 }
+
+/** Rows a stream buffers per partition before writing them as one statement (pages are smaller and mix partitions). */
+const STREAM_FLUSH_ROWS = 5_000;
 
 export function openSnapshotStream(session: IngestSession, spec: PartitionSpec): SnapshotStream {
   const stored = new Map<number, Map<string | number, string>>();
   const seen = new Map<number, Set<string | number>>();
+  const buffers = new Map<number, PartitionRow[]>();
+  // One statement in flight while the next page is diffed; a failure surfaces at the next flush or at finish.
+  let inflight: Promise<void> = Promise.resolve();
+  let failure: unknown = null;
   const load = async (ids: number[]) => {
     const missing = ids.filter((id) => !stored.has(id));
     if (!missing.length) return;
-    const loaded = await loadStored(session, spec, missing.map((id) => ({ id, size: 0, row: () => [0] as PartitionRow })), 'replace', null);
+    const loaded = await loadStored(session, spec, missing.map((id) => ({ id, size: 0, key: () => 0 })), 'replace', null);
     for (const id of missing) stored.set(id, loaded.get(id) ?? new Map());
   };
-  const columns = ['portal_id', spec.partition, spec.key, ...spec.values, 'updated_at'];
+  const upsert = { table: spec.table, columns: ['portal_id', spec.partition, spec.key, ...spec.values], key: ['portal_id', spec.partition, spec.key], update: [...spec.values], touch: 'updated_at' };
+  const flush = async (id: number) => {
+    const rows = buffers.get(id);
+    if (!rows?.length) return;
+    buffers.set(id, []);
+    await inflight;
+    if (failure) throw failure;
+    inflight = upsertRows(session.db, upsert, rows, { prefix: [session.portalId, id], kinds: [spec.keyKind, ...spec.kinds] }).catch((err: unknown) => {
+      failure = err;
+    });
+  };
+  const drain = async () => {
+    for (const id of buffers.keys()) await flush(id);
+    await inflight;
+    if (failure) throw failure;
+  };
   return {
     async write(partitions) {
       const counts = emptyCounts();
       await load(partitions.map((p) => p.id));
-      const now = session.now();
       for (const partition of partitions) {
         const before = stored.get(partition.id)!;
         let marks = seen.get(partition.id);
         if (!marks) seen.set(partition.id, (marks = new Set()));
-        const writes: PartitionRow[] = [];
+        let buffer = buffers.get(partition.id);
+        if (!buffer) buffers.set(partition.id, (buffer = []));
         for (let i = 0; i < partition.size; i++) {
           const row = partition.row(i);
           counts.received++;
@@ -218,18 +242,15 @@ export function openSnapshotStream(session: IngestSession, spec: PartitionSpec):
           if (was === undefined) counts.inserted++;
           else counts.updated++;
           before.set(row[0], fp);
-          writes.push(row);
+          buffer.push(row);
         }
-        await upsertRows(session.db, { table: spec.table, columns, key: ['portal_id', spec.partition, spec.key], update: [...spec.values, 'updated_at'] }, writes, {
-          prefix: [session.portalId, partition.id],
-          suffix: [now],
-          kinds: [spec.keyKind, ...spec.kinds],
-        });
+        if (buffer.length >= STREAM_FLUSH_ROWS) await flush(partition.id);
       }
       return counts;
     },
     async finish(complete) {
       const counts = emptyCounts();
+      await drain();
       await load(complete);
       for (const id of complete) {
         const marks = seen.get(id) ?? new Set();
