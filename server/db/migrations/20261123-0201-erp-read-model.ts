@@ -125,26 +125,24 @@ export const erpReadModel: Migration = {
     });
     await queryInterface.addIndex('erp_price_types', ['portal_id', 'erp_id'], { name: 'erp_price_types_ref', unique: true });
 
-    // Clustered by (portal, price type, product): a price list is one contiguous range, so a snapshot is written as
-    // an append and diffed with one range scan. The primary key makes (portal, product, price type) unique; the
-    // (portal, product, price type) index serves the catalog's "prices of these products" lookups.
+    // Clustered on (portal, product, price type): a dealer's cart or catalog page reads a few products' prices.
     await queryInterface.createTable('erp_prices', {
       portal_id: { ...portals(), primaryKey: true },
-      price_type_id: { type: DataTypes.BIGINT, allowNull: false, primaryKey: true },
       product_id: { type: DataTypes.BIGINT, allowNull: false, primaryKey: true },
+      price_type_id: { type: DataTypes.BIGINT, allowNull: false, primaryKey: true },
       price: { type: decimal(d, 18, 4), allowNull: false },
       currency: { type: DataTypes.STRING(8), allowNull: false },
       unit: { type: DataTypes.STRING(32), allowNull: true },
       valid_from: { type: DataTypes.STRING(32), allowNull: true },
       updated_at: { type: DataTypes.DATE(3), allowNull: false },
     });
-    await queryInterface.addIndex('erp_prices', ['portal_id', 'product_id', 'price_type_id'], { name: 'erp_prices_product_type' });
+    // Whole price lists (pricing engine rebuilds a dealer's cache, the per-price-type snapshot diff).
+    await queryInterface.addIndex('erp_prices', ['portal_id', 'price_type_id', 'product_id'], { name: 'erp_prices_type_product' });
 
-    // Clustered by (portal, warehouse, product) for the same reason: a warehouse snapshot is one range.
     await queryInterface.createTable('erp_stock', {
       portal_id: { ...portals(), primaryKey: true },
-      warehouse_id: { type: DataTypes.BIGINT, allowNull: false, primaryKey: true },
       product_id: { type: DataTypes.BIGINT, allowNull: false, primaryKey: true },
+      warehouse_id: { type: DataTypes.BIGINT, allowNull: false, primaryKey: true },
       on_hand: { type: decimal(d, 18, 3), allowNull: false },
       reserved: { type: decimal(d, 18, 3), allowNull: false },
       available: { type: decimal(d, 18, 3), allowNull: false },
@@ -152,15 +150,8 @@ export const erpReadModel: Migration = {
       expected_date: { type: DataTypes.STRING(32), allowNull: true },
       updated_at: { type: DataTypes.DATE(3), allowNull: false },
     });
-    // Stock of a product across warehouses (catalog, cart).
-    await queryInterface.addIndex('erp_stock', ['portal_id', 'product_id', 'warehouse_id'], { name: 'erp_stock_product_warehouse' });
-
-    if (d === 'mysql') {
-      // Snapshot rows get their timestamp from the server (bulk upserts then send one literal fewer per row).
-      for (const table of ['erp_prices', 'erp_stock']) {
-        await db.sequelize.query(`ALTER TABLE ${table} MODIFY updated_at DATETIME(3) NOT NULL DEFAULT (UTC_TIMESTAMP(3))`);
-      }
-    }
+    // A warehouse's snapshot is replaced as a whole: the diff reads it by (portal, warehouse).
+    await queryInterface.addIndex('erp_stock', ['portal_id', 'warehouse_id', 'product_id'], { name: 'erp_stock_warehouse_product' });
 
     await queryInterface.createTable('erp_customers', {
       id: ids(),
@@ -194,7 +185,6 @@ export const erpReadModel: Migration = {
       as_of: { type: DataTypes.STRING(32), allowNull: false },
       updated_at: { type: DataTypes.DATE(3), allowNull: false },
     });
-    if (d === 'mysql') await db.sequelize.query('ALTER TABLE erp_customer_finance MODIFY updated_at DATETIME(3) NOT NULL DEFAULT (UTC_TIMESTAMP(3))');
 
     await queryInterface.createTable('erp_documents', {
       id: ids(),

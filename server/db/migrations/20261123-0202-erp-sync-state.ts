@@ -13,8 +13,7 @@ export const erpSyncState: Migration = {
       portal_id: { type: DataTypes.INTEGER, allowNull: false, primaryKey: true },
       entity: { type: DataTypes.STRING(32), allowNull: false, primaryKey: true },
       // The adapter's opaque cursor token to resume a delta pull from (null: start from the beginning).
-      // MEDIUMTEXT: a version-compare cursor carries the key→version map of the whole catalog (≈1.6 MB per 100k items).
-      cursor: { type: longText, allowNull: true },
+      cursor: { type: DataTypes.TEXT, allowNull: true },
       // Our own date watermark for window-based pulls (documents, order states).
       watermark: { type: DataTypes.STRING(40), allowNull: true },
       locked_by: { type: DataTypes.STRING(96), allowNull: true },
