@@ -16,6 +16,7 @@ import {
   ingestStock,
   ingestWarehouses,
   listStoredProducts,
+  openPriceSnapshot,
   markMissingDeleted,
   readModelTotals,
   readPriceMap,
@@ -157,6 +158,20 @@ describe.each(STORAGE_BACKENDS)('ERP read model ingest on $name', ({ create }) =
     const merged = await ingestPrices(createIngestSession(db, portalId, { logger }), [price(3, 'base', '5')], { mode: 'merge' });
     expect(merged).toMatchObject({ inserted: 1, deleted: 0 });
     expect((await readPriceMap(db, portalId)).size).toBe(3);
+  });
+
+  it('when a price pull streams pages mixing price types, then only changes are written and finish removes what the pull did not bring', async () => {
+    const portalId = ++portalSeq;
+    await ingestProducts(createIngestSession(db, portalId, { logger }), [product(1), product(2), product(3)]);
+    await ingestPrices(createIngestSession(db, portalId, { logger }), [price(1, 'base', '10'), price(2, 'base', '20'), price(3, 'base', '30'), price(1, 'dealer', '9'), price(1, 'old', '1')], { mode: 'replace' });
+    const snapshot = openPriceSnapshot(createIngestSession(db, portalId, { logger }));
+    const page1 = await snapshot.write([price(1, 'base', '10'), price(1, 'dealer', '8.5')]);
+    expect(page1).toMatchObject({ received: 2, unchanged: 1, updated: 1 });
+    const page2 = await snapshot.write([price(2, 'base', '20'), price(2, 'dealer', '19'), price(2, 'dealer', '19')]);
+    expect(page2).toMatchObject({ received: 3, unchanged: 2, inserted: 1 });
+    const done = await snapshot.finish([{ erpId: 'base' }, { erpId: 'dealer' }, { erpId: 'old' }]);
+    expect(done.deleted).toBe(2);
+    expect(Object.fromEntries(await readPriceMap(db, portalId))).toEqual({ 'p-1|base': '10.0000 RUB', 'p-2|base': '20.0000 RUB', 'p-1|dealer': '8.5000 RUB', 'p-2|dealer': '19.0000 RUB' });
   });
 
   it('when a price or stock row names an unknown product, then a stub product (not on sale) keeps it until the product arrives', async () => {

@@ -342,3 +342,34 @@ describe('job queue wake-ups through Redis', () => {
     }
   });
 });
+
+describe('scheduler on two instances', () => {
+  it('when two instances run the same every-second schedule, then each slot gets one job per installed portal', async () => {
+    const testDb = await STORAGE_BACKENDS[1]!.create();
+    const dbA = createDatabase({ url: testDb.url });
+    await migrateUp(dbA);
+    const dbB = createDatabase({ url: testDb.url });
+    const { startScheduler } = await import('../../server/jobs/index.js');
+    const portals = [{ id: 1, status: 'installed' }, { id: 2, status: 'installed' }, { id: 3, status: 'uninstalled' }] as Portal[];
+    const definitions = [{ name: 'tick', cron: '* * * * * *', kind: 'test.tick', payload: (p: Portal | null) => ({ portalId: p?.id }) }];
+    const a = startScheduler({ queue: createJobQueue({ db: dbA, logger }), definitions, listPortals: async () => portals, logger });
+    const b = startScheduler({ queue: createJobQueue({ db: dbB, logger }), definitions, listPortals: async () => portals, logger });
+    try {
+      await sleep(3_300);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+    const { items } = await createJobQueue({ db: dbA, logger }).list({ kind: 'test.tick', limit: 500 });
+    const slots = new Map<string, number[]>();
+    for (const job of items) {
+      const slot = job.dedupKey!.split(':').slice(2).join(':');
+      slots.set(slot, [...(slots.get(slot) ?? []), job.portalId!]);
+    }
+    expect(slots.size).toBeGreaterThanOrEqual(2);
+    for (const [slot, ids] of slots) expect(ids.sort(), slot).toEqual([1, 2]);
+    await dbA.close();
+    await dbB.close();
+    await testDb.drop();
+  });
+});

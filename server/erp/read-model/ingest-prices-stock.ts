@@ -2,31 +2,60 @@ import type { ErpCustomerFinance, ErpPrice, ErpRef, ErpStock } from '../port.js'
 import type { IngestCounts, IngestSession } from './ingest-session.js';
 import { addCounts, emptyCounts } from './ingest-session.js';
 import { clip, fixScale, fixScaleOrNull } from './normalize.js';
-import { forEachPartition, replacePartitions, type Partition, type PartitionSpec } from './replace-partitions.js';
+import { forEachPartition, openSnapshotStream, replacePartitions, type Partition, type PartitionRow, type PartitionSpec } from './replace-partitions.js';
 
 export type SnapshotMode = 'replace' | 'merge';
 
 /** A characteristic (1C Характеристика, CommerceML "товар#вариант") is its own sellable item in the read model. */
 export const itemErpId = (productRef: ErpRef, variantRef?: ErpRef) => (variantRef?.erpId ? `${productRef.erpId}#${variantRef.erpId}` : productRef.erpId);
 
-const PRICES: PartitionSpec = { table: 'erp_prices', partition: 'price_type_id', key: 'product_id', values: ['price', 'currency', 'unit', 'valid_from'] };
-const STOCK: PartitionSpec = { table: 'erp_stock', partition: 'warehouse_id', key: 'product_id', values: ['on_hand', 'reserved', 'available', 'expected_qty', 'expected_date'] };
+const PRICES: PartitionSpec = {
+  table: 'erp_prices',
+  partition: 'price_type_id',
+  key: 'product_id',
+  keyKind: 'int',
+  values: ['price', 'currency', 'unit', 'valid_from'],
+  kinds: ['decimal', 'any', 'any', 'any'],
+};
+const STOCK: PartitionSpec = {
+  table: 'erp_stock',
+  partition: 'warehouse_id',
+  key: 'product_id',
+  keyKind: 'int',
+  values: ['on_hand', 'reserved', 'available', 'expected_qty', 'expected_date'],
+  kinds: ['decimal', 'decimal', 'decimal', 'decimal', 'any'],
+};
 const FINANCE: PartitionSpec = {
   table: 'erp_customer_finance',
   partition: 'customer_id',
   key: 'currency',
+  keyKind: 'any',
   values: ['debt', 'overdue', 'overdue_days', 'credit_limit', 'credit_limit_enforced', 'payment_term_days', 'as_of'],
+  kinds: ['decimal', 'decimal', 'int', 'decimal', 'any', 'int', 'any'],
 };
 
-function groupBy<T>(items: readonly T[], key: (item: T) => number): Map<number, T[]> {
-  const out = new Map<number, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    let list = out.get(k);
-    if (!list) out.set(k, (list = []));
-    list.push(item);
+/** Input indexes grouped by partition id; each partition builds its rows lazily while it is being written. */
+function partitionRows<T>(
+  items: readonly T[],
+  partitionIds: number[],
+  extraPartitions: number[],
+  row: (item: T, index: number) => PartitionRow,
+  key: (item: T, index: number) => string | number,
+): Partition[] {
+  const byId = new Map<number, number[]>();
+  for (const id of extraPartitions) byId.set(id, []);
+  for (let i = 0; i < items.length; i++) {
+    const id = partitionIds[i]!;
+    let list = byId.get(id);
+    if (!list) byId.set(id, (list = []));
+    list.push(i);
   }
-  return out;
+  return [...byId].map(([id, indexes]) => ({
+    id,
+    size: indexes.length,
+    row: (k: number) => row(items[indexes[k]!]!, indexes[k]!),
+    key: (k: number) => key(items[indexes[k]!]!, indexes[k]!),
+  }));
 }
 
 async function writePartitions(session: IngestSession, spec: PartitionSpec, partitions: Partition[], mode: SnapshotMode): Promise<IngestCounts> {
@@ -46,21 +75,53 @@ export async function ingestPrices(
 ): Promise<IngestCounts> {
   const now = session.now();
   const { products, priceTypes } = session.refs;
-  const stubs =
-    (await priceTypes.ensure([...prices.map((p) => p.priceTypeRef.erpId), ...(options.priceTypeRefs ?? []).map((r) => r.erpId)], now)) +
-    (await products.ensure(prices.map((p) => itemErpId(p.productRef, p.variantRef)), now));
-  const byType = groupBy(prices, (p) => priceTypes.get(p.priceTypeRef.erpId)!.id);
-  for (const ref of options.priceTypeRefs ?? []) {
-    const id = priceTypes.get(ref.erpId)!.id;
-    if (!byType.has(id)) byType.set(id, []);
-  }
-  const partitions: Partition[] = [...byType].map(([id, list]) => ({
-    id,
-    rows: list.map((p) => [products.get(itemErpId(p.productRef, p.variantRef))!.id, fixScale(p.price, 4), clip(p.currency, 8) ?? '', clip(p.unit, 32), clip(p.validFrom, 32)]),
-  }));
+  const types = await priceTypes.resolveIds(prices.map((p) => p.priceTypeRef.erpId), now);
+  const extra = await priceTypes.resolveIds((options.priceTypeRefs ?? []).map((r) => r.erpId), now);
+  const items = await products.resolveIds(prices.map((p) => itemErpId(p.productRef, p.variantRef)), now);
+  const stubs = types.stubs + extra.stubs + items.stubs;
+  const partitions = partitionRows(
+    prices,
+    types.ids,
+    extra.ids,
+    (p, i) => [items.ids[i]!, fixScale(p.price, 4), clip(p.currency, 8) ?? '', clip(p.unit, 32), clip(p.validFrom, 32)],
+    (_p, i) => items.ids[i]!,
+  );
   const counts = await writePartitions(session, PRICES, partitions, options.mode);
   counts.stubs += stubs;
   return counts;
+}
+
+/**
+ * A complete price pull that pages through every price type at once (1C: one SliceLast pass ordered by product):
+ * each page is diffed and upserted as it arrives; `finish` removes the prices the pull did not bring from the price
+ * types it covered (`priceTypeRefs`, including ones that came back empty).
+ */
+export function openPriceSnapshot(session: IngestSession) {
+  const stream = openSnapshotStream(session, PRICES);
+  return {
+    async write(prices: readonly ErpPrice[]): Promise<IngestCounts> {
+      const now = session.now();
+      const { products, priceTypes } = session.refs;
+      const types = await priceTypes.resolveIds(prices.map((p) => p.priceTypeRef.erpId), now);
+      const items = await products.resolveIds(prices.map((p) => itemErpId(p.productRef, p.variantRef)), now);
+      const partitions = partitionRows(
+        prices,
+        types.ids,
+        [],
+        (p, i) => [items.ids[i]!, fixScale(p.price, 4), clip(p.currency, 8) ?? '', clip(p.unit, 32), clip(p.validFrom, 32)],
+        (_p, i) => items.ids[i]!,
+      );
+      const counts = await stream.write(partitions);
+      counts.stubs += types.stubs + items.stubs;
+      return counts;
+    },
+    async finish(priceTypeRefs: ErpRef[]): Promise<IngestCounts> {
+      const { ids, stubs } = await session.refs.priceTypes.resolveIds(priceTypeRefs.map((r) => r.erpId), session.now());
+      const counts = await stream.finish([...new Set(ids)]);
+      counts.stubs += stubs;
+      return counts;
+    },
+  };
 }
 
 /**
@@ -74,25 +135,18 @@ export async function ingestStock(
 ): Promise<IngestCounts> {
   const now = session.now();
   const { products, warehouses } = session.refs;
-  const stubs =
-    (await warehouses.ensure([...stock.map((s) => s.warehouseRef.erpId), ...(options.warehouseRefs ?? []).map((r) => r.erpId)], now)) +
-    (await products.ensure(stock.map((s) => itemErpId(s.productRef, s.variantRef)), now));
-  const byWarehouse = groupBy(stock, (s) => warehouses.get(s.warehouseRef.erpId)!.id);
-  for (const ref of options.warehouseRefs ?? []) {
-    const id = warehouses.get(ref.erpId)!.id;
-    if (!byWarehouse.has(id)) byWarehouse.set(id, []);
-  }
-  const partitions: Partition[] = [...byWarehouse].map(([id, list]) => ({
-    id,
-    rows: list.map((s) => [
-      products.get(itemErpId(s.productRef, s.variantRef))!.id,
-      fixScale(s.onHand, 3),
-      fixScale(s.reserved, 3),
-      fixScale(s.available, 3),
-      fixScaleOrNull(s.expected?.qty, 3),
-      clip(s.expected?.date, 32),
-    ]),
-  }));
+  const places = await warehouses.resolveIds(stock.map((s) => s.warehouseRef.erpId), now);
+  const extra = await warehouses.resolveIds((options.warehouseRefs ?? []).map((r) => r.erpId), now);
+  const items = await products.resolveIds(stock.map((s) => itemErpId(s.productRef, s.variantRef)), now);
+  const stubs = places.stubs + extra.stubs + items.stubs;
+  const partitions = partitionRows(stock, places.ids, extra.ids, (s, i) => [
+    items.ids[i]!,
+    fixScale(s.onHand, 3),
+    fixScale(s.reserved, 3),
+    fixScale(s.available, 3),
+    fixScaleOrNull(s.expected?.qty, 3),
+    clip(s.expected?.date, 32),
+  ], (_s, i) => items.ids[i]!);
   const counts = await writePartitions(session, STOCK, partitions, options.mode);
   counts.stubs += stubs;
   return counts;
@@ -103,26 +157,21 @@ export async function ingestStock(
  * ERP answered nothing for lose their stored rows (no debt any more). All customers of one call commit together.
  */
 export async function ingestCustomerFinance(session: IngestSession, finance: readonly ErpCustomerFinance[], options: { customerRefs?: ErpRef[] } = {}): Promise<IngestCounts> {
+  const now = session.now();
   const customers = session.refs.customers;
-  const stubs = await customers.ensure([...finance.map((f) => f.customerRef.erpId), ...(options.customerRefs ?? []).map((r) => r.erpId)], session.now());
-  const byCustomer = groupBy(finance, (f) => customers.get(f.customerRef.erpId)!.id);
-  for (const ref of options.customerRefs ?? []) {
-    const id = customers.get(ref.erpId)!.id;
-    if (!byCustomer.has(id)) byCustomer.set(id, []);
-  }
-  const partitions: Partition[] = [...byCustomer].map(([id, list]) => ({
-    id,
-    rows: list.map((f) => [
-      clip(f.currency, 8) ?? '',
-      fixScale(f.debt, 2),
-      fixScale(f.overdue, 2),
-      f.overdueDays ?? null,
-      fixScaleOrNull(f.creditLimit, 2),
-      f.creditLimitEnforced,
-      f.paymentTermDays ?? null,
-      clip(f.asOf, 32) ?? '',
-    ]),
-  }));
+  const owners = await customers.resolveIds(finance.map((f) => f.customerRef.erpId), now);
+  const extra = await customers.resolveIds((options.customerRefs ?? []).map((r) => r.erpId), now);
+  const stubs = owners.stubs + extra.stubs;
+  const partitions = partitionRows(finance, owners.ids, extra.ids, (f) => [
+    clip(f.currency, 8) ?? '',
+    fixScale(f.debt, 2),
+    fixScale(f.overdue, 2),
+    f.overdueDays ?? null,
+    fixScaleOrNull(f.creditLimit, 2),
+    f.creditLimitEnforced,
+    f.paymentTermDays ?? null,
+    clip(f.asOf, 32) ?? '',
+  ], (f) => clip(f.currency, 8) ?? '');
   const counts = await replacePartitions(session, FINANCE, partitions, { mode: 'replace' });
   counts.stubs += stubs;
   return counts;

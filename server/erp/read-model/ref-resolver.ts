@@ -58,25 +58,24 @@ export class RefResolver {
   /** Makes sure every given reference that exists in the table is in the cache. */
   async load(erpIds: Iterable<string>, transaction?: Transaction | null): Promise<void> {
     if (this.complete) return;
-    const unknown = [...new Set(erpIds)].filter((id) => !this.refs.has(id));
-    if (!unknown.length) return;
-    if (unknown.length > PRELOAD_THRESHOLD) return this.preloadAll(transaction);
-    for (let i = 0; i < unknown.length; i += 500) {
-      const rows = await selectRows<Record<string, unknown>>(
-        this.db,
-        `SELECT id, erp_id, row_hash, is_stub FROM ${this.table} WHERE portal_id = :portalId AND erp_id IN (:ids)`,
-        { portalId: this.portalId, ids: unknown.slice(i, i + 500) },
-        transaction,
-      );
-      for (const r of rows) this.refs.set(String(r.erp_id), { id: toId(r.id), hash: (r.row_hash as string | null) ?? null, stub: Boolean(Number(r.is_stub)) });
-    }
+    const unknown = this.unknown(erpIds);
+    if (!unknown.size) return;
+    if (unknown.size > PRELOAD_THRESHOLD) return this.preloadAll(transaction);
+    await this.readIds([...unknown], transaction);
+  }
+
+  private unknown(erpIds: Iterable<string>): Set<string> {
+    const unknown = new Set<string>();
+    for (const id of erpIds) if (!this.refs.has(id)) unknown.add(id);
+    return unknown;
   }
 
   /** Ids for every reference, creating stub rows for the ones the table does not have yet. Returns how many stubs. */
   async ensure(erpIds: Iterable<string>, now: Date, transaction?: Transaction | null): Promise<number> {
-    const wanted = [...new Set(erpIds)];
-    await this.load(wanted, transaction);
-    const missing = wanted.filter((id) => !this.refs.has(id));
+    const unknown = this.unknown(erpIds);
+    if (!unknown.size) return 0;
+    await this.load(unknown, transaction);
+    const missing = [...unknown].filter((id) => !this.refs.has(id));
     if (!missing.length) return 0;
     await upsertRows(
       this.db,
@@ -86,6 +85,24 @@ export class RefResolver {
     );
     await this.readIds(missing, transaction);
     return missing.length;
+  }
+
+  /**
+   * Our ids for a list of references, aligned with it (one map lookup per entry; big ingests call this with every
+   * row's reference). Unknown ones are loaded or created as stubs. Returns the ids and how many stubs were made.
+   */
+  async resolveIds(erpIds: readonly string[], now: Date, transaction?: Transaction | null): Promise<{ ids: number[]; stubs: number }> {
+    const ids: number[] = new Array(erpIds.length);
+    let missing: Set<string> | null = null;
+    for (let i = 0; i < erpIds.length; i++) {
+      const state = this.refs.get(erpIds[i]!);
+      if (state) ids[i] = state.id;
+      else (missing ??= new Set()).add(erpIds[i]!);
+    }
+    if (!missing) return { ids, stubs: 0 };
+    const stubs = await this.ensure(missing, now, transaction);
+    for (let i = 0; i < erpIds.length; i++) if (ids[i] === undefined) ids[i] = this.refs.get(erpIds[i]!)!.id;
+    return { ids, stubs };
   }
 
   /** Reads ids of rows just written (their hash comes back as stored). */

@@ -22,6 +22,8 @@ export interface Written<T> {
   id: number;
   item: T;
   isNew: boolean;
+  /** The stored fingerprint: identifies this version of the row (idempotency key for change hooks). */
+  hash: string;
 }
 
 /**
@@ -78,7 +80,7 @@ export async function upsertByRef<T>(
     const state = resolver.get(c.erpId);
     if (!state) continue;
     resolver.set(c.erpId, { id: state.id, hash: c.hash, stub: false });
-    written.push({ erpId: c.erpId, id: state.id, item: c.item, isNew: c.isNew });
+    written.push({ erpId: c.erpId, id: state.id, item: c.item, isNew: c.isNew, hash: c.hash });
   }
   return { counts, written };
 }
