@@ -8,9 +8,10 @@ import { placementNonces } from './20261123-0600-placements-nonces.js';
 import { robotRuns } from './20261123-0601-robots-runs.js';
 import { pricingRules } from './20261123-0700-pricing-rules.js';
 import { erpSnapshotKeys } from './20261123-0203-erp-snapshot-keys.js';
+import { cartsOrders } from './20261123-0800-carts-orders.js';
 
 /**
  * Every migration, in the order it runs. Names start with a date and a sequence number so parallel work merges
  * cleanly; a migration, once on main, is never edited — add a new one.
  */
-export const migrations: Migration[] = [portals, dealers, jobsQueue, erpReadModel, erpSyncState, placementNonces, robotRuns, pricingRules, erpSnapshotKeys];
+export const migrations: Migration[] = [portals, dealers, jobsQueue, erpReadModel, erpSyncState, placementNonces, robotRuns, pricingRules, erpSnapshotKeys, cartsOrders];
