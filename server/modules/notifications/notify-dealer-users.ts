@@ -65,7 +65,10 @@ export async function notifyDealerUsers(ctx: AppContext, n: DealerNotice): Promi
     const outcomes = await ctx.b24.forPortal(n.portalId).callMany(
       to.map((u) => ({ method: 'im.notify.system.add', params: { USER_ID: u.b24UserId, MESSAGE: n.message.slice(0, 4000), MESSAGE_OUT: plain.slice(0, 4000), TAG: `${n.tag}|${u.b24UserId}`.slice(0, 255) } })),
     );
-    for (const o of outcomes) o.ok ? result.b24.sent++ : result.b24.failed++;
+    for (const o of outcomes) {
+      if (o.ok) result.b24.sent++;
+      else result.b24.failed++;
+    }
   }
   const smtp = smtpOf(ctx);
   if (!smtp) result.email.skipped = 'not_configured';

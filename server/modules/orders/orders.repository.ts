@@ -358,20 +358,35 @@ export function createOrdersRepository(db: Database) {
     async list(q: OrderListQuery): Promise<{ items: OrderRow[]; total: number }> {
       const where = ["o.portal_id = :portalId", "o.status <> 'failed'"];
       const params: Record<string, unknown> = { portalId: q.portalId };
-      if (q.dealerId !== undefined) (where.push('o.dealer_id = :dealerId'), (params.dealerId = q.dealerId));
-      if (q.userId !== undefined) (where.push('o.user_id = :userId'), (params.userId = q.userId));
+      if (q.dealerId !== undefined) {
+        where.push('o.dealer_id = :dealerId');
+        params.dealerId = q.dealerId;
+      }
+      if (q.userId !== undefined) {
+        where.push('o.user_id = :userId');
+        params.userId = q.userId;
+      }
       if (q.companyIds) {
         if (!q.companyIds.length) return { items: [], total: 0 };
         where.push(`o.company_id IN (${q.companyIds.map((_, i) => `:c${i}`).join(', ')})`);
         q.companyIds.forEach((c, i) => (params[`c${i}`] = c));
       }
-      if (q.companyId !== undefined) (where.push('o.company_id = :companyId'), (params.companyId = q.companyId));
+      if (q.companyId !== undefined) {
+        where.push('o.company_id = :companyId');
+        params.companyId = q.companyId;
+      }
       if (q.stageKeys?.length) {
         where.push(`o.stage_key IN (${q.stageKeys.map((_, i) => `:s${i}`).join(', ')})`);
         q.stageKeys.forEach((s, i) => (params[`s${i}`] = s));
       }
-      if (q.from) (where.push('o.created_at >= :from'), (params.from = t(q.from)));
-      if (q.to) (where.push('o.created_at < :to'), (params.to = t(q.to)));
+      if (q.from) {
+        where.push('o.created_at >= :from');
+        params.from = t(q.from);
+      }
+      if (q.to) {
+        where.push('o.created_at < :to');
+        params.to = t(q.to);
+      }
       if (q.q) {
         // '!' escapes LIKE wildcards on both dialects (a backslash means different things in MySQL and SQLite literals).
         where.push("(LOWER(o.number) LIKE :q ESCAPE '!' OR LOWER(o.erp_number) LIKE :q ESCAPE '!' OR o.id IN (SELECT l.order_id FROM order_lines l WHERE l.portal_id = :portalId AND LOWER(l.sku) LIKE :q ESCAPE '!'))");

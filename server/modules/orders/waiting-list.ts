@@ -1,0 +1,39 @@
+import type { AppContext } from '../../context.js';
+import { Dec } from '../../lib/decimal.js';
+import { catalogPortFor, type CatalogPort } from '../carts/index.js';
+import { notifyDealerUsers } from '../notifications/index.js';
+import { createOrdersRepository } from './orders.repository.js';
+
+export const WAITING_LIST_JOB = 'orders.waiting-list.check';
+
+/**
+ * "Goods arrived": lines on the waiting list whose product is now in stock (the synced stock, the dealer's city or
+ * all warehouses) in at least the waiting quantity. The placer of each order is told once per line (the line is
+ * marked), all lines of one order in one notice. Runs on a schedule (ORDER_SCHEDULES) after the stock syncs.
+ */
+export async function checkWaitingList(ctx: AppContext, portalId: number): Promise<{ checked: number; arrived: number; notices: number }> {
+  const orders = createOrdersRepository(ctx.db);
+  const waiting = await orders.waitingLines(portalId);
+  const ports = new Map<number, CatalogPort | null>();
+  const arrivedByOrder = new Map<number, typeof waiting>();
+  for (const line of waiting) {
+    if (!line.productId) continue;
+    if (!ports.has(line.order.dealerId)) ports.set(line.order.dealerId, await catalogPortFor(ctx, portalId, line.order.dealerId));
+    const port = ports.get(line.order.dealerId);
+    if (!port) continue;
+    if (new Dec(port.available(line.productId)).gte(line.waitingQty ?? '0')) arrivedByOrder.set(line.order.id, [...(arrivedByOrder.get(line.order.id) ?? []), line]);
+  }
+  let notices = 0;
+  let arrived = 0;
+  for (const lines of arrivedByOrder.values()) {
+    const order = lines[0]!.order;
+    const list = lines.map((l) => `${l.sku ?? l.name} × ${l.waitingQty}`).join(', ');
+    const text = `Заказ ${order.number}: товар из листа ожидания поступил на склад — ${list} / Order ${order.number}: goods from the waiting list arrived — ${list}`;
+    await notifyDealerUsers(ctx, { portalId, dealerId: order.dealerId, kind: 'goods_arrived', companyId: order.companyId, onlyUserId: order.userId, subject: text.split(' / ')[0]!, message: text, tag: `DEALERHUB|GOODS_ARRIVED|${order.id}|${lines.map((l) => l.id).join('-')}`, channels: 'all' });
+    for (const l of lines) await orders.updateLine(l.id, { waitingNotified: true });
+    await orders.addEvent(order, { kind: 'goods_arrived', message: list, data: { lineIds: lines.map((l) => l.id) } });
+    notices++;
+    arrived += lines.length;
+  }
+  return { checked: waiting.length, arrived, notices };
+}
