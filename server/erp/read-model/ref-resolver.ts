@@ -1,6 +1,7 @@
 import type { Transaction } from 'sequelize';
 import type { Database } from '../../db/database.js';
 import { selectRows, toId } from '../../jobs/sql.js';
+import { rawSelectArrays } from './raw-sql.js';
 import { upsertRows } from './bulk-upsert.js';
 import type { SqlValue } from './sql-literal.js';
 
@@ -43,16 +44,19 @@ export class RefResolver {
     return this.refs.size;
   }
 
+  private preloading: Promise<void> | null = null;
+
+  /** The portal's whole map in one scan (concurrent callers share it). */
   async preloadAll(transaction?: Transaction | null): Promise<void> {
     if (this.complete) return;
-    const rows = await selectRows<Record<string, unknown>>(
-      this.db,
-      `SELECT id, erp_id, row_hash, is_stub FROM ${this.table} WHERE portal_id = :portalId`,
-      { portalId: this.portalId },
-      transaction,
-    );
-    for (const r of rows) this.refs.set(String(r.erp_id), { id: toId(r.id), hash: (r.row_hash as string | null) ?? null, stub: Boolean(Number(r.is_stub)) });
-    this.complete = true;
+    this.preloading ??= (async () => {
+      const rows = await rawSelectArrays(this.db, `SELECT id, erp_id, row_hash, is_stub FROM ${this.table} WHERE portal_id = ${Number(this.portalId)}`, transaction);
+      for (const r of rows) if (!this.refs.has(String(r[1]))) this.refs.set(String(r[1]), { id: toId(r[0]), hash: (r[2] as string | null) ?? null, stub: Boolean(Number(r[3])) });
+      this.complete = true;
+    })().finally(() => {
+      this.preloading = null;
+    });
+    return this.preloading;
   }
 
   /** Makes sure every given reference that exists in the table is in the cache. */

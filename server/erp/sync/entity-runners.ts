@@ -113,9 +113,11 @@ async function collect<T>(ctx: RunnerContext, fetch: (cursor: Cursor | null) => 
   return out;
 }
 
-/** Runs `work` over items with the next item's fetch started while the current one is written. */
+/**
+ * Writes items in order with the next item's fetch started while the current one is written. The fetch functions
+ * retry on their own (drainPages or readWithRetry).
+ */
 async function pipeline<I, R>(items: readonly I[], fetch: (item: I) => Promise<R>, write: (item: I, fetched: R) => Promise<void>): Promise<void> {
-  // (fetch functions here either page through drainPages or go through readWithRetry themselves)
   let pending: Promise<R> | null = items.length ? fetch(items[0]!) : null;
   for (let i = 0; i < items.length; i++) {
     const fetched = await pending!;
