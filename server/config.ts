@@ -85,6 +85,7 @@ export const ZEnv = z.object({
   ERP_D365_AUTHORITY: ZUrl(['https', 'http']).optional(),
   ERP_D365_RESOURCE: ZUrl(['https', 'http']).optional(),
   ERP_FILES_DIR: z.string().optional(),
+  SMTP_URL: ZUrl(['smtp', 'smtps']).optional(),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;
@@ -127,6 +128,8 @@ export interface AppConfig {
     d365: { tenant: string | undefined; authority: string | undefined; resource: string | undefined };
     filesDir: string | undefined;
   };
+  /** smtp(s)://user:pass@host:port?from=… for dealer e-mail notifications; unset = e-mail is not configured. */
+  smtpUrl: string | undefined;
   version: string;
 }
 
@@ -242,6 +245,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       d365: { tenant: e.ERP_D365_TENANT, authority: e.ERP_D365_AUTHORITY, resource: e.ERP_D365_RESOURCE },
       filesDir: e.ERP_FILES_DIR,
     },
+    smtpUrl: e.SMTP_URL,
     version: readPackageVersion(),
   };
 }

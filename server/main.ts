@@ -3,7 +3,6 @@ import { composeApp } from './compose-app.js';
 import { closeContext, createContext } from './context.js';
 import { listen } from './http/serve.js';
 import { startScheduler } from './jobs/index.js';
-import { DEALER_SCHEDULES } from './modules/dealers/index.js';
 import { startSandboxMode } from './sandbox-mode.js';
 
 /**
@@ -23,13 +22,13 @@ async function main(): Promise<void> {
   }
   const ctx = await createContext(config);
   let publicUrl = config.publicUrl;
-  const { app, installer } = composeApp(ctx, { publicUrl: () => publicUrl ?? '' });
+  const { app, installer, schedules } = composeApp(ctx, { publicUrl: () => publicUrl ?? '' });
   const running = await listen(app, config.host, config.port, ctx.logger);
   publicUrl ??= running.url;
   await ctx.jobs.startWorkers({ concurrency: 4 });
   await installer.enqueueUpgrades();
   // Schedules only enqueue (deduplicated per slot), so every instance may run the scheduler.
-  const scheduler = startScheduler({ queue: ctx.jobs, definitions: [...DEALER_SCHEDULES], listPortals: () => ctx.portals.list(), logger: ctx.logger });
+  const scheduler = startScheduler({ queue: ctx.jobs, definitions: schedules, listPortals: () => ctx.portals.list(), logger: ctx.logger });
   ctx.onClose.push(() => scheduler.stop());
   ctx.logger.info({ url: running.url, version: config.version, mode: config.mode }, 'DealerHub is listening');
   process.stdout.write(`DealerHub: ${running.url}\n`);

@@ -45,7 +45,7 @@ function portalOf(res: Response): number {
  *   GET  /api/admin/outbox?state=dead      outbox rows (paged)
  *   POST /api/admin/outbox/:id/requeue     put a dead row back in line
  */
-export function syncHealthRoutes(ctx: Pick<AppContext, 'db' | 'logger'> & { jobs?: JobQueue }, options: { guard: RequestHandler; queue?: JobQueue; now?: () => Date }): Router {
+export function syncHealthRoutes(ctx: Pick<AppContext, 'db' | 'logger'> & { jobs?: JobQueue }, options: { guard: RequestHandler | RequestHandler[]; queue?: JobQueue; now?: () => Date }): Router {
   const router = Router();
   // The app's queue when there is one (its enqueue also wakes idle workers); otherwise a plain enqueuer on the database.
   const queue = options.queue ?? ctx.jobs ?? createJobQueue({ db: ctx.db, logger: ctx.logger });
