@@ -44,6 +44,10 @@ export function composeApp(ctx: AppContext, opts: { publicUrl: () => string; ext
   registerRobots(ctx);
   const erpSync = createErpSyncForContext(ctx);
   erpSync.registerJobs();
+  // A newly installed portal gets its first full ERP sync at once instead of waiting for the night.
+  ctx.hooks.portalInstalled.push(async (portal) => {
+    if (ctx.config.erp.kind !== 'none' && ctx.config.erp.kind !== '1c-commerceml') await erpSync.enqueueSync(portal.id, 'all', { mode: 'full', trigger: 'startup' });
+  });
   registerOrders(ctx, { erpSync, smtp: parseSmtpUrl(ctx.config.smtpUrl) });
 
   // 1C «обмен с сайтом» pushes its catalog to us when the ERP is reached through CommerceML.
