@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { AppContext } from './context.js';
+import { seedSandboxDemo } from './sandbox-demo.js';
 
 /** Scopes the app asks for (README "Connecting a real Bitrix24 portal" lists the same). */
 export const APP_SCOPES = ['crm', 'placement', 'bizproc', 'im', 'user', 'user_brief', 'event', 'app', 'userfieldconfig'];
@@ -47,6 +48,8 @@ export async function startSandboxMode(ctx: AppContext, appUrl: string): Promise
     const result = await portal.install();
     if (result.page.status !== 200) ctx.logger.error({ status: result.page.status }, 'the sandbox install page answered with an error');
   }
+  // Demo data needs the installer's smart processes: it waits for them in the background, the app is already serving.
+  void seedSandboxDemo(ctx, portal, erp?.catalog ?? null).catch((err: unknown) => ctx.logger.error({ err }, 'sandbox demo data could not be seeded'));
   return {
     portalUrl: portal.url,
     erpUrl: erp?.baseUrl ?? null,
@@ -79,5 +82,5 @@ async function startDemoErp(ctx: AppContext) {
   });
   Object.assign(ctx.config.erp, { url: running.baseUrl, user: 'odata', password: 'odata', onecProfile: 'ut11' });
   ctx.logger.info({ url: running.baseUrl, skus: DEMO_SKUS }, '1C OData emulator started for the demo');
-  return running;
+  return { baseUrl: running.baseUrl, catalog, close: () => running.close() };
 }
