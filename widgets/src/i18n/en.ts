@@ -1,6 +1,8 @@
+import { cabinetEn } from './areas/cabinet.en.js';
+import { managerEn } from './areas/manager.en.js';
 import type { Messages } from './ru.js';
 
-export const en: Messages = {
+const base: Omit<Messages, keyof typeof cabinetEn | keyof typeof managerEn> = {
   'app.name': 'DealerHub',
   'common.loading': 'Loading…',
   'common.retry': 'Retry',
@@ -152,3 +154,5 @@ export const en: Messages = {
   'admin.run.failed': "failed",
   'widget.noCard': "The tab was opened without a card",
 };
+
+export const en: Messages = { ...base, ...cabinetEn, ...managerEn };

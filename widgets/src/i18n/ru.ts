@@ -1,5 +1,8 @@
+import { cabinetRu } from './areas/cabinet.ru.js';
+import { managerRu } from './areas/manager.ru.js';
+
 /** Russian is the source language; en.ts must have every key (the type enforces it). */
-export const ru = {
+const base = {
   'app.name': 'DealerHub',
   'common.loading': 'Загрузка…',
   'common.retry': 'Повторить',
@@ -151,5 +154,8 @@ export const ru = {
   'admin.run.failed': "с ошибками",
   'widget.noCard': "Вкладка открыта без карточки",
 } as const;
+
+/** The whole dictionary: the shared keys above plus one file per screen area (areas/*.ru.ts), so areas grow apart. */
+export const ru = { ...base, ...cabinetRu, ...managerRu };
 
 export type Messages = { [K in keyof typeof ru]: string };

@@ -1,0 +1,3 @@
+import type { CabinetMessages } from './types.js';
+
+export const cabinetEn: CabinetMessages = {};

@@ -1,0 +1,3 @@
+import type { ManagerMessages } from './types.js';
+
+export const managerEn: ManagerMessages = {};
