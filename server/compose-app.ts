@@ -9,6 +9,7 @@ import { createCommerceMlFeed, portalExchangeCredentials } from './erp/onec-comm
 import { createErpSyncForContext, syncHealthRoutes, type ErpSync } from './erp/sync/index.js';
 import type { ScheduleDefinition } from './jobs/index.js';
 import { requirePermission, scopeOf, sessionGuard } from './modules/access/index.js';
+import { CATALOG_SCHEDULES, catalogRoutes, installCatalogModule } from './modules/catalog/index.js';
 import { DEALER_SCHEDULES, registerDealerSync } from './modules/dealers/index.js';
 import { parseSmtpUrl } from './modules/notifications/index.js';
 import { ORDER_SCHEDULES, registerOrderRoutes, registerOrders } from './modules/orders/index.js';
@@ -48,6 +49,7 @@ export function composeApp(ctx: AppContext, opts: { publicUrl: () => string; ext
   ctx.hooks.portalInstalled.push(async (portal) => {
     if (ctx.config.erp.kind !== 'none' && ctx.config.erp.kind !== '1c-commerceml') await erpSync.enqueueSync(portal.id, 'all', { mode: 'full', trigger: 'startup' });
   });
+  installCatalogModule(ctx);
   registerOrders(ctx, { erpSync, smtp: parseSmtpUrl(ctx.config.smtpUrl) });
 
   // 1C «обмен с сайтом» pushes its catalog to us when the ERP is reached through CommerceML.
@@ -65,10 +67,11 @@ export function composeApp(ctx: AppContext, opts: { publicUrl: () => string; ext
     (a, c) => registerPlacements(a, c),
     (a, c) => registerRobotRoutes(a, c),
     (a, c) => a.use(installRoutes(c, installer)),
+    (a, c) => void a.use('/api', catalogRoutes(c)),
     (a, c) => registerOrderRoutes(a, c),
     (a, c) => a.use(syncHealthRoutes(c, { guard: adminGuard(c) })),
     ...(feed ? [(a: Express) => void a.use(feed.router())] : []),
     ...(opts.extensions ?? []),
   ]);
-  return { app, installer, erpSync, schedules: [...DEALER_SCHEDULES, ...ORDER_SCHEDULES, ...erpSync.schedules] };
+  return { app, installer, erpSync, schedules: [...DEALER_SCHEDULES, ...CATALOG_SCHEDULES, ...ORDER_SCHEDULES, ...erpSync.schedules] };
 }

@@ -5,7 +5,7 @@ import { reconcile } from '../../installer/reconcile/reconcile.js';
 import { registerTenant, startSandboxWithApp } from '../../installer/testing/sandbox-tenant.js';
 import { createApp } from '../../server/app.js';
 import { Dec } from '../../server/lib/decimal.js';
-import { issueWidgetSession, sessionGuard, SESSION_HEADER } from '../../server/modules/access/index.js';
+import { issueWidgetSession, SESSION_HEADER } from '../../server/modules/access/index.js';
 import { catalogFor, catalogRoutes, configureCatalog, enqueuePricingRulesSync, installCatalogModule } from '../../server/modules/catalog/index.js';
 import type { Dealer } from '../../server/modules/dealers/index.js';
 import { handleAppEvent, ZAppEvent } from '../../server/modules/portals/index.js';
@@ -186,12 +186,13 @@ describe.each(STORAGE_BACKENDS)('pricing rules sync on $name', ({ create }) => {
     expect(problems.find((r) => r.b24ItemId === items.nowhere)!.problem).toContain('Нет такой группы');
 
     // The admin sees them through the API.
-    const api = createApp(t.ctx, [(a, c) => a.use('/api', sessionGuard(c), catalogRoutes(c))]);
+    const api = createApp(t.ctx, [(a, c) => a.use('/api', catalogRoutes(c))]);
     const admin = issueWidgetSession(t.ctx.config.app.secretKey, { portalId, userId: 1, role: 'admin', dealerId: null, widget: 'admin' }).token;
     const res = await request(api).get('/api/pricing/rules/problems').set(SESSION_HEADER, admin);
     expect(res.status).toBe(200);
     expect(res.body.items.map((i: { title: string }) => i.title).sort()).toEqual(['Ошибка в группе', 'Чужой дилер']);
-    const dealerUser = issueWidgetSession(t.ctx.config.app.secretKey, { portalId, userId: 77, role: 'dealer_head', dealerId: dealers.a.id, widget: 'cabinet' }).token;
+    await t.ctx.dealers.upsertUser(portalId, { dealerId: dealers.a.id, b24UserId: 77, name: 'Head', role: 'dealer_head' });
+    const dealerUser = issueWidgetSession(t.ctx.config.app.secretKey, { portalId, userId: 77, role: 'dealer_head', dealerId: dealers.a.b24ItemId, widget: 'cabinet' }).token;
     expect((await request(api).get('/api/pricing/rules/problems').set(SESSION_HEADER, dealerUser)).status).toBe(403);
 
     // Synced again with nothing changed: nothing is written.

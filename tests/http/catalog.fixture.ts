@@ -14,7 +14,8 @@ export interface CatalogPortal {
   portalId: number;
   cat: GeneratedCatalog;
   dealers: { a: Dealer; b: Dealer; c: Dealer };
-  session(role: Role, dealerId: number | null, userId?: number): string;
+  /** A widget session as the placement handler issues it: the dealer named by its Dealers item id. */
+  session(role: Role, dealer: Dealer | null, userId?: number): Promise<string>;
 }
 
 let memberSeq = 0;
@@ -53,7 +54,11 @@ export async function seedCatalogPortal(ctx: AppContext, options: { skus?: numbe
     portalId: portal.id,
     cat,
     dealers,
-    session: (role, dealerId, userId = ++userSeq) => issueWidgetSession(ctx.config.app.secretKey, { portalId: portal.id, userId, role, dealerId, widget: 'cabinet' }).token,
+    session: async (role, dealer, userId = ++userSeq) => {
+      // Dealer users exist as dealer_users rows: the API reads the row again on every call.
+      if (dealer && role.startsWith('dealer_')) await ctx.dealers.upsertUser(portal.id, { dealerId: dealer.id, b24UserId: userId, contactId: null, name: `User ${userId}`, email: null, role: role as never });
+      return issueWidgetSession(ctx.config.app.secretKey, { portalId: portal.id, userId, role, dealerId: dealer?.b24ItemId ?? null, widget: 'cabinet' }).token;
+    },
   };
 }
 

@@ -36,12 +36,24 @@ describe('composed app', () => {
   it('when the domains are composed, then their schedules are all there, each named once', () => {
     const names = composed.schedules.map((s) => s.name);
     expect(new Set(names).size).toBe(names.length);
-    expect(names).toEqual(expect.arrayContaining(['orders-waiting-list']));
+    expect(names).toEqual(expect.arrayContaining(['orders-waiting-list', 'pricing-rules-full']));
     expect(names.length).toBeGreaterThan(3);
   });
 
   it('when the cart is asked for without a session, then the orders routes are mounted and guarded', async () => {
     expect((await request(composed.app).get('/api/cart')).status).toBe(401);
     expect((await request(composed.app).get('/api/orders')).status).toBe(401);
+  });
+
+  it('when staff open the catalog, then the catalog routes are mounted, load the portal catalog and answer', async () => {
+    expect((await request(composed.app).get('/api/catalog/products')).status).toBe(401);
+    const res = await request(composed.app).get('/api/catalog/products?pageSize=5').set('X-DealerHub-Session', session('manager'));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ items: [], total: 0 });
+    const groups = await request(composed.app).get('/api/catalog/groups').set('X-DealerHub-Session', session('manager'));
+    expect(groups.status).toBe(200);
+    expect(groups.body.groups).toEqual([]);
+    // a dealer session without its dealer user row is refused here as everywhere
+    expect((await request(composed.app).get('/api/search/suggest?q=ab').set('X-DealerHub-Session', session('dealer_head'))).status).toBe(401);
   });
 });

@@ -3,10 +3,10 @@
  *
  * The catalog API under load on MariaDB: 100,000 SKUs (sandbox catalog generator → the real read-model ingest),
  * 3,000 dealers, a few hundred discount rules across dealers / dealer groups / product groups / brands / products and
- * some special offers. The app (createApp + sessionGuard + catalogRoutes) serves from THIS process over a real HTTP
+ * some special offers. The app (createApp + catalogRoutes with its guards) serves from THIS process over a real HTTP
  * server; the load comes from a SECOND process (tests/perf/load/catalog-load.ts) over loopback with keep-alive agents,
  * at a fixed offered rate, every request with a random dealer's session. The seeded database is kept between runs
- * (dh_bench_catalog_<skus>_v1; --fresh rebuilds it).
+ * (dh_bench_catalog_<skus>_v2; --fresh rebuilds it).
  *
  * Figures: catalog_query_p50_ms, catalog_query_p95_ms (goal <= 50), catalog_query_p99_ms, catalog_query_rps (goal
  * >= 500), price_list_100k_ms (goal <= 1000, the dealer's whole priced list as JSON), price_list_xlsx_100k_ms (goal
@@ -28,7 +28,7 @@ import { createDatabase } from '../../server/db/database.js';
 import { migrateUp } from '../../server/db/migrate.js';
 import { selectRows } from '../../server/jobs/sql.js';
 import { createLogger } from '../../server/lib/logger.js';
-import { issueWidgetSession, sessionGuard } from '../../server/modules/access/index.js';
+import { issueWidgetSession } from '../../server/modules/access/index.js';
 import { catalogFor, catalogRoutes } from '../../server/modules/catalog/index.js';
 import { switchLayout } from '../../server/modules/search/index.js';
 import { createPortalsRepository } from '../../server/modules/portals/portals.repository.js';
@@ -36,7 +36,7 @@ import { generateCatalog } from '../../sandbox/erp/catalog/index.js';
 import { MARIADB_ADMIN_URL } from '../support/databases.js';
 import { round, type Figure } from './figure.js';
 import type { LoadPlan } from './load/catalog-load.js';
-import { seedDealers, seedReadModel, seedRules } from './load/seed-catalog.js';
+import { DEALER_USER_BASE, seedDealers, seedReadModel, seedRules } from './load/seed-catalog.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SECRET_KEY = 'ab'.repeat(32);
@@ -45,7 +45,7 @@ const MEMBER_ID = 'bench-catalog-member';
 const arg = (args: string[], name: string, fallback: number) => Number(args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 
 async function prepareDatabase(skus: number, dealers: number, fresh: boolean, log: (m: string) => void): Promise<{ url: string; portalId: number }> {
-  const name = `dh_bench_catalog_${skus}_v1`;
+  const name = `dh_bench_catalog_${skus}_v2`;
   const admin = new URL(MARIADB_ADMIN_URL);
   const conn = await mysql.createConnection({ host: admin.hostname, port: Number(admin.port || 3306), user: decodeURIComponent(admin.username || 'root'), password: decodeURIComponent(admin.password) });
   if (fresh) await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
@@ -131,7 +131,7 @@ export async function run(args: string[]): Promise<Figure[]> {
       return portal;
     };
   }
-  const app = createApp(ctx, [(a, c) => a.use('/api', sessionGuard(c), catalogRoutes(c))]);
+  const app = createApp(ctx, [(a, c) => a.use('/api', catalogRoutes(c))]);
   const server: Server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -148,10 +148,10 @@ export async function run(args: string[]): Promise<Figure[]> {
     log(`catalog loaded: ${snapshot.size} SKUs in ${loadMs} ms; RSS ${Math.round(rss / 1e6)} MB (+${Math.round((rss - rssBefore) / 1e6)} MB)`);
 
     // Sessions of dealer users across many dealers, and the vocabulary of realistic queries.
-    const dealers = await selectRows<{ id: number }>(ctx.db, 'SELECT id FROM dealers WHERE portal_id = :p ORDER BY id', { p: portalId });
-    const tokens = dealers
-      .filter((_, i) => i % 3 === 0)
-      .map((d, i) => issueWidgetSession(config.app.secretKey, { portalId, userId: 100_000 + i, role: 'dealer_buyer', dealerId: Number(d.id), widget: 'cabinet' }).token);
+    const dealers = await selectRows<{ id: number; b24_item_id: number }>(ctx.db, 'SELECT id, b24_item_id FROM dealers WHERE portal_id = :p ORDER BY id', { p: portalId });
+    const sessionOf = (d: { b24_item_id: number }, role: 'dealer_buyer' | 'dealer_head' = 'dealer_buyer') =>
+      issueWidgetSession(config.app.secretKey, { portalId, userId: DEALER_USER_BASE + Number(d.b24_item_id), role, dealerId: Number(d.b24_item_id), widget: 'cabinet' }).token;
+    const tokens = dealers.filter((_, i) => i % 3 === 0).map((d) => sessionOf(d));
     const index = snapshot.index;
     const groups = [...snapshot.groups.values()];
     const leafGroupIds = groups.filter((g) => !groups.some((c) => c.parentId === g.id)).map((g) => g.id);
@@ -177,7 +177,7 @@ export async function run(args: string[]): Promise<Figure[]> {
     const suggestPrefixes = [...words.map((w) => w.slice(0, 2 + (w.length % 4))), ...words.slice(0, 10).map((w) => switchLayout(w.slice(0, 4))), ...sample.slice(0, 20).map((p) => p.sku!.slice(0, 4))];
     const personal = (await selectRows<{ rule: string }>(ctx.db, "SELECT rule FROM pricing_rules WHERE portal_id = :p AND source = 'discount' AND rule LIKE '%\"dealer\"%' LIMIT 1", { p: portalId }))[0];
     const personalDealer = personal ? (JSON.parse(personal.rule) as { audience: { dealerId: number } }).audience.dealerId : Number(dealers[0]!.id);
-    const listToken = issueWidgetSession(config.app.secretKey, { portalId, userId: 99_999, role: 'dealer_head', dealerId: personalDealer, widget: 'cabinet' }).token;
+    const listToken = sessionOf(dealers.find((d) => Number(d.id) === personalDealer)!, 'dealer_head');
 
     const plan: LoadPlan = {
       baseUrl,

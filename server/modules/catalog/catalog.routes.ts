@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.js';
 import { AppError } from '../../http/app-error.js';
 import { parse } from '../../http/validate.js';
 import { isStaffRole, requirePermission, scopeOf } from '../access/index.js';
+import { dealerApiGuard } from '../carts/api-guard.js';
 import { createPricingRulesRepository, type DealerPricing } from '../pricing/index.js';
 import { catalogFor } from './catalog-module.js';
 import { groupTree, listProducts, priceListRows, productCard, productPageJson, quoteSlot, suggest, visibleSlot } from './catalog.service.js';
@@ -11,28 +12,35 @@ import { writePriceListCsv, writePriceListJson, writePriceListXlsx, type PriceLi
 import type { PortalCatalog } from './portal-catalog.js';
 
 /**
- * The catalog, prices and search API (mounted under /api behind sessionGuard). Whose prices: a dealer user gets
+ * The catalog, prices and search API (mounted under /api; its own guard checks the session and the dealer user). Whose prices: a dealer user gets
  * their own dealer's, always; staff pass `dealerId` to see a dealer's prices (act-as-dealer comes later) or get base
  * prices. Every query is the session's portal's; goods not on sale are never listed.
  */
 export function catalogRoutes(ctx: AppContext): Router {
   const router = Router();
+  // A dealer user switched off or moved to another dealer loses the catalog at once, as they lose carts and orders.
+  router.use(['/catalog', '/search', '/pricing'], ...dealerApiGuard(ctx));
   const read = requirePermission('catalog.read');
 
   /** The catalog of the session's portal and the viewer's pricing. */
   async function viewer(res: Response, requestedDealerId: number | undefined): Promise<{ catalog: PortalCatalog; pricing: DealerPricing; isStaff: boolean }> {
     const { session } = scopeOf(res);
     const isStaff = isStaffRole(session.role);
-    let dealerId: number | null;
+    let dealerId: number | null = null;
     if (isStaff) dealerId = requestedDealerId ?? null;
     else {
       if (!session.dealerId) throw new AppError('FORBIDDEN', 'Your user is not linked to a dealer; ask your manager to link it');
-      if (requestedDealerId !== undefined && requestedDealerId !== session.dealerId) {
-        throw new AppError('FORBIDDEN', 'Dealer users see their own dealer’s prices only', { details: [{ field: 'dealerId', message: 'leave it out or pass your own dealer' }] });
-      }
-      dealerId = session.dealerId;
     }
     const catalog = await catalogFor(ctx, session.portalId);
+    if (!isStaff) {
+      // Sessions name the dealer by its Dealers item; prices are keyed by dealers.id.
+      const own = catalog.pricing.dealers.idOfItem(session.dealerId!);
+      if (own === undefined) throw new AppError('FORBIDDEN', 'Your dealer is not known to DealerHub yet; ask your manager');
+      if (requestedDealerId !== undefined && requestedDealerId !== own) {
+        throw new AppError('FORBIDDEN', 'Dealer users see their own dealer’s prices only', { details: [{ field: 'dealerId', message: 'leave it out or pass your own dealer' }] });
+      }
+      dealerId = own;
+    }
     const pricing = catalog.dealerPricing(dealerId);
     if (!pricing) {
       throw isStaff

@@ -4,6 +4,8 @@ import { selectRows } from '../../jobs/sql.js';
 /** What pricing needs to know about a dealer: the price type (resolved) and the dealer group. */
 export interface DealerPricingRow {
   id: number;
+  /** The Dealers smart-process item id: what widget sessions carry as dealerId. */
+  b24ItemId: number;
   title: string;
   /** dealers.price_type_erp_id, else the ERP customer's agreement price type; null: the portal default applies. */
   priceTypeErpId: string | null;
@@ -22,11 +24,17 @@ const str = (v: unknown): string | null => (v === null || v === undefined || v =
  */
 export class DealerDirectory {
   private readonly dealers = new Map<number, DealerPricingRow>();
+  private readonly byItem = new Map<number, number>();
   private customerPriceType = new Map<string, string>();
   loaded = false;
 
   get(id: number): DealerPricingRow | undefined {
     return this.dealers.get(id);
+  }
+
+  /** dealers.id of a Dealers item (sessions name dealers by item id), no query. */
+  idOfItem(b24ItemId: number): number | undefined {
+    return this.byItem.get(b24ItemId);
   }
 
   all(): IterableIterator<DealerPricingRow> {
@@ -45,21 +53,23 @@ export class DealerDirectory {
   /** Re-reads the dealers; returns the ids whose pricing inputs changed (added, changed or removed). */
   async refresh(db: Database, portalId: number, options: { customersChanged?: boolean } = {}): Promise<number[]> {
     if (options.customersChanged || !this.loaded) await this.loadCustomers(db, portalId);
-    const rows = await selectRows<Row>(db, 'SELECT id, title, price_type_erp_id, dealer_group, erp_customer_id FROM dealers WHERE portal_id = :portalId', { portalId });
+    const rows = await selectRows<Row>(db, 'SELECT id, b24_item_id, title, price_type_erp_id, dealer_group, erp_customer_id FROM dealers WHERE portal_id = :portalId', { portalId });
     const changed: number[] = [];
     const seen = new Set<number>();
     for (const r of rows) {
       const after = this.toRow(r);
       seen.add(after.id);
+      this.byItem.set(after.b24ItemId, after.id);
       const before = this.dealers.get(after.id);
       if (!before || before.priceTypeErpId !== after.priceTypeErpId || before.group !== after.group || before.title !== after.title) {
         this.dealers.set(after.id, after);
         if (this.loaded) changed.push(after.id);
       }
     }
-    for (const id of [...this.dealers.keys()]) {
+    for (const [id, row] of [...this.dealers.entries()]) {
       if (seen.has(id)) continue;
       this.dealers.delete(id);
+      if (this.byItem.get(row.b24ItemId) === id) this.byItem.delete(row.b24ItemId);
       changed.push(id);
     }
     this.loaded = true;
@@ -76,6 +86,7 @@ export class DealerDirectory {
     const customer = str(r.erp_customer_id);
     return {
       id: Number(r.id),
+      b24ItemId: Number(r.b24_item_id),
       title: String(r.title ?? ''),
       ownPriceTypeErpId: own,
       erpCustomerId: customer,

@@ -56,6 +56,9 @@ export interface SeededDealer {
  * Dealers in bulk: groups A/B/C/PARTNER in turn, the matching dealer price type for A/B/C (others fall back to the
  * ERP customer's or the portal's default), a few with their own ERP customer.
  */
+/** Bitrix24 user ids of the seeded dealers' buyers start here. */
+export const DEALER_USER_BASE = 100_000;
+
 export async function seedDealers(db: Database, portalId: number, cat: GeneratedCatalog, count: number, firstItemId = 1): Promise<SeededDealer[]> {
   const groups = ['A', 'B', 'C', 'PARTNER'];
   const tierType = new Map(cat.priceTypes.filter((t) => t.dealerTier).map((t) => [t.dealerTier!, t.ref]));
@@ -81,9 +84,13 @@ export async function seedDealers(db: Database, portalId: number, cat: Generated
   }
   for (let i = 0; i < rows.length; i += 500) await db.sequelize.getQueryInterface().bulkInsert('dealers', rows.slice(i, i + 500));
   const stored = await selectRows<Record<string, unknown>>(db, 'SELECT id, b24_item_id, dealer_group, price_type_erp_id FROM dealers WHERE portal_id = :portalId ORDER BY b24_item_id', { portalId });
-  return stored
+  const seeded = stored
     .filter((r) => Number(r.b24_item_id) >= firstItemId && Number(r.b24_item_id) < firstItemId + count)
     .map((r) => ({ id: Number(r.id), b24ItemId: Number(r.b24_item_id), group: String(r.dealer_group), priceTypeErpId: (r.price_type_erp_id as string | null) ?? null }));
+  // One buyer per dealer (Bitrix24 user id = DEALER_USER_BASE + item id): the API checks the dealer user on every call.
+  const users = seeded.map((d) => ({ portal_id: portalId, dealer_id: d.id, b24_user_id: DEALER_USER_BASE + d.b24ItemId, name: `Покупатель ${d.b24ItemId}`, role: 'dealer_buyer', created_at: now, updated_at: now }));
+  for (let i = 0; i < users.length; i += 500) await db.sequelize.getQueryInterface().bulkInsert('dealer_users', users.slice(i, i + 500));
+  return seeded;
 }
 
 /**
