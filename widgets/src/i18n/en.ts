@@ -1,8 +1,9 @@
 import { cabinetEn } from './areas/cabinet.en.js';
+import { shopEn } from './areas/shop.en.js';
 import { managerEn } from './areas/manager.en.js';
 import type { Messages } from './ru.js';
 
-const base: Omit<Messages, keyof typeof cabinetEn | keyof typeof managerEn> = {
+const base: Omit<Messages, keyof typeof cabinetEn | keyof typeof shopEn | keyof typeof managerEn> = {
   'app.name': 'DealerHub',
   'common.loading': 'Loading…',
   'common.retry': 'Retry',
@@ -155,4 +156,4 @@ const base: Omit<Messages, keyof typeof cabinetEn | keyof typeof managerEn> = {
   'widget.noCard': "The tab was opened without a card",
 };
 
-export const en: Messages = { ...base, ...cabinetEn, ...managerEn };
+export const en: Messages = { ...base, ...cabinetEn, ...shopEn, ...managerEn };

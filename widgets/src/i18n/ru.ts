@@ -1,4 +1,5 @@
 import { cabinetRu } from './areas/cabinet.ru.js';
+import { shopRu } from './areas/shop.ru.js';
 import { managerRu } from './areas/manager.ru.js';
 
 /** Russian is the source language; en.ts must have every key (the type enforces it). */
@@ -156,6 +157,6 @@ const base = {
 } as const;
 
 /** The whole dictionary: the shared keys above plus one file per screen area (areas/*.ru.ts), so areas grow apart. */
-export const ru = { ...base, ...cabinetRu, ...managerRu };
+export const ru = { ...base, ...cabinetRu, ...shopRu, ...managerRu };
 
 export type Messages = { [K in keyof typeof ru]: string };

@@ -1,2 +1,2 @@
-/** Dealer cabinet screens (catalog, search, cart, quick order, checkout, orders, home). Keys start with `cab.`. */
+/** Dealer cabinet screens (shell, home, checkout, orders, act-as). Keys start with `cab.`. Shopping screens are in shop.*. */
 export const cabinetRu = {} as const;

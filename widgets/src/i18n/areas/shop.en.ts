@@ -1,0 +1,3 @@
+import type { ShopMessages } from './types.js';
+
+export const shopEn: ShopMessages = {};
