@@ -17,6 +17,9 @@ export async function seedSandboxDemo(ctx: AppContext, portal: SandboxPortal, ca
   if ((tenant.settings.demo as { seededAt?: string } | undefined)?.seededAt) return 'already';
   const installed = await waitForInstaller(ctx, tenant.id, timeoutMs);
   if (!installed) return 'not-installed';
+  // The admin's browser would now run the install page's installFinish; nobody opens it under `npm start`, and until
+  // then the portal delivers no events (settings/app-installation/installation-finish.md). Do what the page does.
+  portal.markInstallFinished(ctx.config.app.clientId);
 
   attachDefaultAutomation(portal, installed);
   const client = ctx.b24.forPortal(tenant.id);
@@ -48,8 +51,8 @@ export async function seedSandboxDemo(ctx: AppContext, portal: SandboxPortal, ca
     dealerItemIds.push(item.item.id);
   }
   await seedPricing(ctx, tenant.id, installed, catalog, dealerItemIds);
-  // Items created before installFinish raise no events (the portal holds them until then): pull the book now.
-  await enqueuePricingRulesSync(ctx, tenant.id);
+  // Their add events are on the way too; one full pull now makes the demo's prices right at once whatever the order.
+  await enqueuePricingRulesSync(ctx, tenant.id, 'demo');
   await ctx.portals.updateSettings(tenant.id, (s) => ({ ...s, demo: { seededAt: new Date().toISOString(), dealerItemIds } }));
   ctx.logger.info({ dealers: dealerItemIds.length }, 'sandbox demo data seeded');
   return 'seeded';

@@ -7,10 +7,10 @@ import { createDatabase } from '../../server/db/database.js';
 
 /**
  * `npm start` as a newcomer runs it (scripts/start.mjs): builds the widgets if needed, starts the app and the sandbox
- * portal, installs the app, prints the URLs, answers /health, and stops cleanly on SIGTERM.
+ * portal, installs the app, prints the URLs, answers /health, seeds the demo data, and stops cleanly on SIGTERM.
  */
 describe('npm start', () => {
-  it('when started on a fresh data dir, then it prints the URLs, /health answers, the portal is installed and SIGTERM stops it', async () => {
+  it('when started on a fresh data dir, then it prints the URLs, /health answers, the portal is installed with its demo data and SIGTERM stops it', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'dh-start-'));
     const child = spawn(process.execPath, ['scripts/start.mjs'], {
       env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', APP_MODE: 'sandbox', DATABASE_URL: '' },
@@ -34,6 +34,26 @@ describe('npm start', () => {
       const webhook = /^Webhook: (\S+)$/m.exec(out)![1]!;
       const profile = (await (await fetch(`${webhook}profile`)).json()) as { result?: { ADMIN?: boolean } };
       expect(profile.result?.ADMIN).toBe(true);
+      // The demo data arrives in the background as on a real portal: dealers and the discount book (rules and an
+      // offer) synced from the smart processes, and, installFinish done, the portal's item events reach the app.
+      const live = createDatabase({ url: `sqlite:${join(dataDir, 'dealerhub.sqlite')}` });
+      const count = async (sql: string) => Number(((await live.sequelize.query(sql))[0][0] as { n: number }).n);
+      let seen = { dealers: 0, rules: 0, events: 0 };
+      try {
+        const until = Date.now() + 60_000;
+        while (Date.now() < until) {
+          seen = {
+            dealers: await count('SELECT COUNT(*) AS n FROM dealers'),
+            rules: await count("SELECT COUNT(*) AS n FROM pricing_rules WHERE status = 'ok'"),
+            events: await count("SELECT COUNT(*) AS n FROM jobs WHERE kind = 'pricing.rule.sync' AND status = 'done'"),
+          };
+          if (seen.dealers >= 2 && seen.rules >= 3 && seen.events >= 3) break;
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      } finally {
+        await live.close();
+      }
+      expect(seen).toEqual({ dealers: 2, rules: 3, events: 3 });
     } finally {
       child.kill('SIGTERM');
     }

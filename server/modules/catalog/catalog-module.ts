@@ -1,6 +1,7 @@
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../http/app-error.js';
-import type { ScheduleDefinition } from '../../jobs/index.js';
+import { RetryJobError, type ScheduleDefinition } from '../../jobs/index.js';
+import { tryReadInstalled } from '../../../installer/index.js';
 import { syncAllPricingRules, syncPricingRuleItem, readRuleProcessBinding, RULE_PROCESSES, type PriceQuote, type RuleSource } from '../pricing/index.js';
 import { onAppEvent } from '../portals/index.js';
 import { bumpChangeStamp, type ChangePart } from './catalog.repository.js';
@@ -87,8 +88,9 @@ export const PRICING_JOB_KINDS = { syncAll: 'pricing.rules.sync', syncItem: 'pri
 /** Hourly full sync of the reference book: catches events Bitrix24 never delivered and re-resolves targets. */
 export const CATALOG_SCHEDULES: ScheduleDefinition[] = [{ name: 'pricing-rules-full', cron: '17 * * * *', kind: PRICING_JOB_KINDS.syncAll, payload: () => ({}), maxAttempts: 3 }];
 
-export function enqueuePricingRulesSync(ctx: AppContext, portalId: number) {
-  return ctx.jobs.enqueue({ kind: PRICING_JOB_KINDS.syncAll, portalId, payload: {}, dedupKey: `${portalId}:${new Date().toISOString().slice(0, 16)}`, maxAttempts: 5 });
+/** A full rule sync; `reason` keeps syncs of different causes in one minute apart (install, update, demo seeding …). */
+export function enqueuePricingRulesSync(ctx: AppContext, portalId: number, reason = 'manual') {
+  return ctx.jobs.enqueue({ kind: PRICING_JOB_KINDS.syncAll, portalId, payload: {}, dedupKey: `${portalId}:${reason}:${new Date().toISOString().slice(0, 16)}`, maxAttempts: 12 });
 }
 
 const ITEM_EVENTS = { ONCRMDYNAMICITEMADD: false, ONCRMDYNAMICITEMUPDATE: false, ONCRMDYNAMICITEMDELETE: true } as const;
@@ -103,6 +105,9 @@ export function installCatalogModule(ctx: AppContext): void {
   const depsFor = async (portalId: number) => {
     const portal = await ctx.portals.findById(portalId);
     if (!portal) throw new Error(`portal ${portalId} is gone`);
+    // On a new portal the installer's job may not have created the Discounts and Special offers processes yet: wait
+    // for it rather than finish with nothing read (a finished job would also swallow the next enqueue of the minute).
+    if (!tryReadInstalled(portal.settings)) throw new RetryJobError(`the installer has not finished on portal ${portalId} yet`, 15_000);
     const catalog = await catalogFor(ctx, portalId);
     return { catalog, deps: { db: ctx.db, logger: log, client: ctx.b24.forPortal(portalId), settings: portal.settings, resolver: createRuleResolver(catalog.snapshot!, ctx.dealers) } };
   };
@@ -145,7 +150,7 @@ export function installCatalogModule(ctx: AppContext): void {
     });
   }
 
-  ctx.hooks.portalInstalled.push((portal) => void enqueuePricingRulesSync(ctx, portal.id));
-  ctx.hooks.appUpdated.push((portal) => void enqueuePricingRulesSync(ctx, portal.id));
+  ctx.hooks.portalInstalled.push((portal) => void enqueuePricingRulesSync(ctx, portal.id, 'install'));
+  ctx.hooks.appUpdated.push((portal) => void enqueuePricingRulesSync(ctx, portal.id, 'update'));
   ctx.hooks.portalUninstalled.push((portal) => void registry(ctx).delete(portal.id));
 }
