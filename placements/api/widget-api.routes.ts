@@ -9,6 +9,7 @@ import { readCabinetHome, readCompanyDealers } from './read-cabinet.js';
 import { readClaimCard } from './read-claim-card.js';
 import { readDealerCard, summarizeDealer } from './read-dealer-card.js';
 import { readOrderCard } from './read-order-card.js';
+import { updateDealerTerms, ZDealerTermsPatch } from './update-dealer-terms.js';
 
 declare module 'express-serve-static-core' {
   interface Locals {
@@ -90,6 +91,12 @@ export function widgetApiRoutes(ctx: AppContext): Router {
     const result = await syncDealerItem(ctx, scopeOf(res).portal.id, id);
     if (result.status === 'removed') throw new AppError('NOT_FOUND', 'The Dealers item no longer exists in Bitrix24; it was removed from DealerHub');
     res.json(await readDealerCard(ctx, scopeOf(res), id));
+  });
+
+  router.patch('/dealers/:id/terms', requirePermission('dealer.manage'), async (req, res) => {
+    const { id } = ZId('dealer').parse(req.params);
+    const patch = ZDealerTermsPatch.parse(req.body ?? {});
+    res.json(await updateDealerTerms(ctx, scopeOf(res), id, patch));
   });
 
   router.use(dealerUsersRoutes(ctx));

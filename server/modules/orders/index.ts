@@ -17,3 +17,4 @@ export { checkWaitingList, WAITING_LIST_JOB } from './waiting-list.js';
 export { attachDefaultAutomation } from './default-automation.js';
 export { setOrdersRuntime, ordersRuntime, type OrdersRuntime, type OrdersErpLink } from './orders-runtime.js';
 export { ZCheckout, ZOrderListQuery, ZLineChange, type TCheckout, type TLineChange } from './orders.schemas.js';
+export { salesByMonth, type SalesSummary, type SalesMonth } from './sales-by-month.js';

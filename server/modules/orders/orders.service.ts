@@ -1,4 +1,5 @@
 import type { AppContext } from '../../context.js';
+import { createOutboxRepository, type OutboxState } from '../../erp/sync/index.js';
 import { AppError } from '../../http/app-error.js';
 import { selectRows } from '../../jobs/sql.js';
 import { Dec } from '../../lib/decimal.js';
@@ -102,8 +103,19 @@ export interface ManagedLine extends OrderLineView {
   currentPrice: string | null;
 }
 
+/** Where the order's ERP document is on its way (the outbox row), so the manager sees a stuck or refused hand-off. */
+export interface OutboxView {
+  state: OutboxState;
+  attempts: number;
+  maxAttempts: number;
+  nextAttemptAt: string | null;
+  lastError: string | null;
+  lastErrorKind: string | null;
+  deliveredAt: string | null;
+}
+
 /** The manager's view of an order (order tab): each line with stock per warehouse, analogs and today's price. */
-export async function readManagedOrder(ctx: AppContext, scope: RequestScope, id: number): Promise<OrderPage & { lines: ManagedLine[] }> {
+export async function readManagedOrder(ctx: AppContext, scope: RequestScope, id: number): Promise<OrderPage & { lines: ManagedLine[]; outbox: OutboxView | null }> {
   const page = await readOrderPage(ctx, scope, id);
   const order = (await createOrdersRepository(ctx.db).get(scope.portal.id, id))!;
   const port = await catalogPortFor(ctx, scope.portal.id, order.dealerId);
@@ -116,7 +128,11 @@ export async function readManagedOrder(ctx: AppContext, scope: RequestScope, id:
       .map((a) => ({ productId: a.id, sku: a.sku, name: a.name, price: port.quote(a.id, l.baseQty)?.unitPrice ?? null, available: port.available(a.id) }));
     return { ...l, stockByWarehouse: port.stockByWarehouse(l.productId), analogs, currentPrice: port.quote(l.productId, l.baseQty)?.unitPrice ?? null };
   });
-  return { ...page, lines };
+  const item = await createOutboxRepository(ctx.db).findByExternalId(scope.portal.id, 'order', order.externalId);
+  const outbox: OutboxView | null = item
+    ? { state: item.state, attempts: item.attempts, maxAttempts: item.maxAttempts, nextAttemptAt: item.deliveredAt ? null : item.nextAttemptAt.toISOString(), lastError: item.lastError, lastErrorKind: item.lastErrorKind, deliveredAt: item.deliveredAt?.toISOString() ?? null }
+    : null;
+  return { ...page, lines, outbox };
 }
 
 export interface RepeatResult {
