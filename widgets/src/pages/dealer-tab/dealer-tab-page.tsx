@@ -68,7 +68,7 @@ function DealerView({ initial, canReadOrders }: { initial: DealerCard; canReadOr
       <CardHeader
         title={card.dealer.title}
         chip={<StageChip name={card.dealer.stage.name} color={card.dealer.stage.color} />}
-        subtitle={[card.dealer.dealerGroup?.label, card.dealer.city, card.dealer.priceType ? `${t('dealer.priceType')}: ${card.dealer.priceType}` : null].filter(Boolean).join(' · ')}
+        subtitle={[card.dealer.dealerGroup?.label, card.dealer.city, card.dealer.priceType ? `${t('dealer.priceType')}: ${card.dealer.priceTypeName ?? card.dealer.priceType}` : null].filter(Boolean).join(' · ')}
         actions={card.can.manageDealer ? <Button size="small" variant="outlined" disabled={syncing} onClick={() => void syncNow()}>{t('dealer.syncNow')}</Button> : undefined}
       />
       {error ? <ErrorState error={error} /> : null}

@@ -62,7 +62,7 @@ export function DealerTermsEditor({ card, onSaved, onCancel }: { card: DealerCar
       }}
     >
       {error ? <ErrorState error={error} /> : null}
-      <Box sx={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: 1.5, mb: 1 }}>
+      <Box sx={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: 1.5, mt: 1, mb: 1 }}>
         <TextField label={t('dealer.creditLimit')} value={limit} onChange={(e) => setLimit(e.target.value)} error={limitError} helperText={limitError ? t('mgr.edit.badNumber') : t('mgr.terms.emptyClears', { currency: d.currency })} slotProps={{ htmlInput: { inputMode: 'decimal', 'data-testid': 'terms-limit' } }} />
         <TextField label={t('mgr.terms.paymentDays')} value={term} onChange={(e) => setTerm(e.target.value)} error={termError} helperText={termError ? t('mgr.terms.badDays') : ' '} slotProps={{ htmlInput: { inputMode: 'numeric', 'data-testid': 'terms-days' } }} />
       </Box>

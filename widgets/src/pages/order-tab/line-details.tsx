@@ -5,7 +5,7 @@ import type { ManagedLine, PriceStep } from './managed-order.types.js';
 const STEP_KEYS: Record<PriceStep['kind'], MessageKey> = { base: 'mgr.breakdown.base', rule: 'mgr.breakdown.rule', offer: 'mgr.breakdown.offer' };
 
 /** How the line's unit price was made: the price type's base, then a discount rule, then a special offer. */
-export function PriceBreakdown({ steps, currency }: { steps: PriceStep[]; currency: string }) {
+export function PriceBreakdown({ steps, currency, priceType }: { steps: PriceStep[]; currency: string; priceType: { erpId: string; name: string } | null }) {
   const { t, money } = useI18n();
   if (steps.length === 0) return <Typography sx={{ fontSize: 12, color: 'text.secondary' }}>{t('mgr.breakdown.none')}</Typography>;
   return (
@@ -14,7 +14,7 @@ export function PriceBreakdown({ steps, currency }: { steps: PriceStep[]; curren
         <Box component="li" key={`${s.kind}-${s.ref}-${i}`} sx={{ display: 'flex', gap: 1, alignItems: 'baseline', py: 0.25, borderBottom: i < steps.length - 1 ? '1px dashed #e0e6ec' : 'none' }} data-testid="price-step" data-kind={s.kind}>
           <Box sx={{ width: 64, flexShrink: 0, fontSize: 11, textTransform: 'uppercase', color: s.kind === 'base' ? 'text.secondary' : s.kind === 'rule' ? '#11a9d9' : '#e08a00', fontWeight: 600 }}>{t(STEP_KEYS[s.kind])}</Box>
           <Box sx={{ flex: 1, minWidth: 0, fontSize: 12 }}>
-            {s.kind === 'base' ? t('mgr.breakdown.priceType', { ref: s.ref }) : s.title}
+            {s.kind === 'base' ? (priceType && priceType.erpId === s.ref ? t('mgr.breakdown.priceType', { name: priceType.name }) : t('mgr.breakdown.dealerPrice')) : s.title}
             {s.how ? <Box component="span" sx={{ color: 'text.secondary' }}> ({s.how})</Box> : null}
             {s.conditions ? <Box sx={{ fontSize: 11, color: 'text.secondary' }}>{s.conditions}</Box> : null}
           </Box>
@@ -31,13 +31,27 @@ const Caption = ({ children }: { children: string }) => <Typography sx={{ fontSi
  * The line opened: price breakdown, stock per warehouse and analogs from the ERP read model; an analog can replace
  * the line (a proposal the dealer agrees to).
  */
-export function LineDetails({ line, currency, canPropose, busy, onReplace }: { line: ManagedLine; currency: string; canPropose: boolean; busy: boolean; onReplace: (productId: number) => void }) {
+export function LineDetails({
+  line,
+  currency,
+  priceType,
+  canPropose,
+  busy,
+  onReplace,
+}: {
+  line: ManagedLine;
+  currency: string;
+  priceType: { erpId: string; name: string } | null;
+  canPropose: boolean;
+  busy: boolean;
+  onReplace: (productId: number) => void;
+}) {
   const { t, money, number } = useI18n();
   return (
     <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: 'minmax(240px, 1.1fr) minmax(200px, 0.9fr) minmax(300px, 1.4fr)' }, gap: 2, p: 1.5, bgcolor: '#f8fafb' }} data-testid="line-details">
       <Box>
         <Caption>{t('mgr.breakdown.title')}</Caption>
-        <PriceBreakdown steps={line.breakdown} currency={currency} />
+        <PriceBreakdown steps={line.breakdown} currency={currency} priceType={priceType} />
         {line.currentPrice !== null && line.currentPrice !== line.price ? (
           <Typography sx={{ fontSize: 12, mt: 0.75, color: '#e08a00' }}>{t('mgr.line.priceToday', { price: money(line.currentPrice, currency) })}</Typography>
         ) : null}

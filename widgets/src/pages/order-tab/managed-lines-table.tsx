@@ -86,7 +86,7 @@ export function ManagedLinesTable({
                     <Box sx={{ fontWeight: 600 }}>{money(l.price, currency)}</Box>
                     {Number(l.discountPercent) > 0 ? <Box sx={{ fontSize: 11, color: '#5a9a00' }}>−{number(l.discountPercent)}%</Box> : null}
                   </TableCell>
-                  <TableCell align="right" sx={{ whiteSpace: 'nowrap', color: drift ? '#e08a00' : 'text.secondary' }} data-testid="line-today">
+                  <TableCell align="right" sx={{ whiteSpace: 'nowrap', color: drift ? '#e08a00' : 'text.secondary' }} data-testid="line-today" title={drift ? t('mgr.line.todayDiffers') : t('mgr.line.todaySame')}>
                     {l.currentPrice === null ? '—' : drift ? money(l.currentPrice, currency) : '='}
                   </TableCell>
                   <TableCell align="right" sx={{ whiteSpace: 'nowrap', fontWeight: 700 }} data-testid="line-total">{money(l.lineTotal, currency)}</TableCell>
@@ -139,7 +139,7 @@ export function ManagedLinesTable({
                 {isOpen ? (
                   <TableRow>
                     <TableCell colSpan={COLUMNS} sx={{ p: 0 }}>
-                      <LineDetails line={l} currency={currency} canPropose={canPropose} busy={busy} onReplace={(productId) => void onPropose(l.id, { replaceWithProductId: productId })} />
+                      <LineDetails line={l} currency={currency} priceType={data.priceType ?? null} canPropose={canPropose} busy={busy} onReplace={(productId) => void onPropose(l.id, { replaceWithProductId: productId })} />
                     </TableCell>
                   </TableRow>
                 ) : null}

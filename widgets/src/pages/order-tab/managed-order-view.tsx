@@ -1,6 +1,7 @@
 import { Alert, Box, Button, Tooltip, Typography } from '@mui/material';
 import { useState, type ReactNode } from 'react';
 import { CardHeader } from '../../components/card-header.js';
+import { DealerLink } from '../../components/dealer-link.js';
 import { ErrorState } from '../../components/error-state.js';
 import { FieldList } from '../../components/field-list.js';
 import { Loading } from '../../components/loading.js';
@@ -8,6 +9,7 @@ import { Section } from '../../components/section.js';
 import { StageChip } from '../../components/stage-chip.js';
 import { useFrameTitle } from '../../components/use-frame-title.js';
 import { useI18n, type MessageKey } from '../../i18n/i18n.js';
+import { useFrame } from '../../shell/frame.js';
 import { ErpProblem, ErpStateChip } from './erp-state.js';
 import { ManagedLinesTable } from './managed-lines-table.js';
 import type { ManagedOrder, RepriceAnswer, ReserveAnswer } from './managed-order.types.js';
@@ -37,6 +39,7 @@ function ActionButton({ label, why, busy, primary, onClick, testId }: { label: s
 
 function OrderEditor({ m, data, canManage }: { m: ManagedOrderState; data: ManagedOrder; canManage: boolean }) {
   const { t, money, date, dateTime } = useI18n();
+  const { openPath } = useFrame();
   const [notice, setNotice] = useState<ReactNode>(null);
   const { order, totals } = data;
   useFrameTitle(t('order.title', { number: order.number }));
@@ -86,7 +89,18 @@ function OrderEditor({ m, data, canManage }: { m: ManagedOrderState; data: Manag
             <ErpStateChip order={order} outbox={data.outbox} />
           </Box>
         }
-        subtitle={[t(sourceKey), dateTime(order.submittedAt ?? order.createdAt)].join(' · ')}
+        subtitle={
+          <>
+            {data.dealer ? (
+              <>
+                <DealerLink dealer={data.dealer} onOpen={openPath} />
+                {data.legalEntity ? ` (${data.legalEntity.name}${data.legalEntity.inn ? `, ${t('dealer.inn')} ${data.legalEntity.inn}` : ''})` : ''}
+                {' · '}
+              </>
+            ) : null}
+            {[t(sourceKey), dateTime(order.submittedAt ?? order.createdAt)].join(' · ')}
+          </>
+        }
         actions={
           <Box sx={{ textAlign: 'right' }}>
             <Box sx={{ fontSize: 12, color: 'text.secondary' }}>{t('order.amount')}</Box>

@@ -126,6 +126,10 @@ export interface OrderPage<L extends OrderLine = OrderLine> {
 
 export interface ManagedOrder extends OrderPage<ManagedLine> {
   outbox: OutboxState | null;
+  /** Present on the managed view (GET /orders/:id/manage); the read-only details page has none. */
+  dealer?: { itemId: number; title: string; city: string | null; cardPath: string | null } | null;
+  legalEntity?: { companyId: number; name: string; inn: string | null } | null;
+  priceType?: { erpId: string; name: string } | null;
 }
 
 export interface LineChange {

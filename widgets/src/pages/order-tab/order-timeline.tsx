@@ -5,6 +5,19 @@ import type { TimelineEntry } from './managed-order.types.js';
 const KNOWN = new Set(['created', 'submitted', 'stage', 'changes_proposed', 'changes_withdrawn', 'changes_agreed', 'changes_declined', 'repriced', 'reserved', 'erp_queued', 'erp_accepted', 'erp_rejected', 'goods_arrived']);
 const SHOWN = 8;
 
+/** Our events carry short English notes ("line 2: change", "outbox #1"); these read them in the user's language. */
+function describe(e: TimelineEntry, t: ReturnType<typeof useI18n>['t']): string | null {
+  const m = e.message;
+  if (!m || e.kind === 'stage') return null;
+  let x = /^line (\d+)(?:: (change|replace|remove|add))?$/.exec(m);
+  if (x) return x[2] ? t(`mgr.eventNote.${x[2]}` as MessageKey, { n: x[1]! }) : t('mgr.eventNote.line', { n: x[1]! });
+  x = /^reserved (\d+), waiting (\d+)$/.exec(m);
+  if (x) return t('mgr.eventNote.reserved', { reserved: x[1]!, waiting: x[2]! });
+  x = /^outbox #(\d+)$/.exec(m);
+  if (x) return t('mgr.eventNote.outbox', { n: x[1]! });
+  return m;
+}
+
 /** The order's latest events, newest first: what happened and when, in a few words. */
 export function OrderTimeline({ entries }: { entries: TimelineEntry[] }) {
   const { t, dateTime } = useI18n();
@@ -21,7 +34,7 @@ export function OrderTimeline({ entries }: { entries: TimelineEntry[] }) {
             </Typography>
             <Typography sx={{ fontSize: 11, color: 'text.secondary', whiteSpace: 'nowrap' }}>{dateTime(e.at)}</Typography>
           </Box>
-          {e.message && e.kind !== 'stage' ? <Typography sx={{ fontSize: 11, color: 'text.secondary', wordBreak: 'break-word' }}>{e.message}</Typography> : null}
+          {describe(e, t) ? <Typography sx={{ fontSize: 11, color: 'text.secondary', wordBreak: 'break-word' }}>{describe(e, t)}</Typography> : null}
         </Box>
       ))}
     </Box>
