@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../server/context.js';
 import { AppError } from '../../server/http/app-error.js';
 import { isDealerRole, isStaffRole, permissionsOf, requirePermission, scopeOf, sessionGuard, ZPortalRoles } from '../../server/modules/access/index.js';
+import { createOrdersRepository } from '../../server/modules/orders/index.js';
 import { dealerUsersRoutes, installedSmartProcess, syncDealerItem, ZPage, type DealerUser } from '../../server/modules/dealers/index.js';
 import { listEmployees, readAdminSettings, saveServiceUsers } from './admin-settings.js';
 import { readCabinetHome, readCompanyDealers } from './read-cabinet.js';
@@ -65,6 +66,16 @@ export function widgetApiRoutes(ctx: AppContext): Router {
   router.get('/orders/:id', async (req, res) => {
     const { id } = ZId('order').parse(req.params);
     res.json(await readOrderCard(ctx, scopeOf(res), dealerUserOf(res), id));
+  });
+
+  /**
+   * The order tab's first question: does DealerHub have an order for this Orders item? 200 with null when it does
+   * not (an item made by hand in the CRM): not a 404, which the tab would log as a failed load on every such card.
+   */
+  router.get('/order-items/:id', staffOnly, async (req, res) => {
+    const { id } = ZId('Orders item').parse(req.params);
+    const order = await createOrdersRepository(ctx.db).findByItemId(scopeOf(res).portal.id, id);
+    res.json({ itemId: id, orderId: order?.id ?? null, number: order?.number ?? null });
   });
 
   router.get('/claims/:id', async (req, res) => {

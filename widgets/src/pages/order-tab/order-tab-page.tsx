@@ -1,4 +1,3 @@
-import { ApiError } from '../../api/client.js';
 import { useApi } from '../../api/use-api.js';
 import { AsyncView } from '../../components/async-view.js';
 import { cardIdOf } from '../../components/card-id.js';
@@ -8,7 +7,6 @@ import { useI18n } from '../../i18n/i18n.js';
 import { useWidget } from '../../shell/widget-context.js';
 import { B24OrderView } from './b24-order-view.js';
 import { ManagedOrderView } from './managed-order-view.js';
-import type { OrderPage } from './managed-order.types.js';
 
 /**
  * The Orders card tab. The card's item id (PLACEMENT_OPTIONS.ID) is mapped to DealerHub's order; managers
@@ -28,7 +26,6 @@ export function OrderTabPage() {
 }
 
 function OrderTab({ itemId, canManage }: { itemId: number; canManage: boolean }) {
-  const found = useApi<OrderPage>(`/orders/by-item/${itemId}`);
-  if (found.error instanceof ApiError && found.error.status === 404) return <B24OrderView itemId={itemId} />;
-  return <AsyncView state={found}>{(page) => <ManagedOrderView orderId={page.order.id} canManage={canManage} />}</AsyncView>;
+  const ref = useApi<{ itemId: number; orderId: number | null }>(`/order-items/${itemId}`);
+  return <AsyncView state={ref}>{(r) => (r.orderId === null ? <B24OrderView itemId={itemId} /> : <ManagedOrderView orderId={r.orderId} canManage={canManage} />)}</AsyncView>;
 }

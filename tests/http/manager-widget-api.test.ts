@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withTransaction } from '../../server/jobs/sql.js';
+import { createOrdersRepository } from '../../server/modules/orders/index.js';
 import { ensureWidgetsBuilt, startHarness, type Harness } from './placements-fixture.js';
 
 /**
- * PATCH /api/dealers/:id/terms from the dealer tab: a manager changes credit terms and blocking rules; they are
+ * The manager widgets' placements API. GET /api/order-items/:id maps an Orders item to DealerHub's order (the order
+ * tab). PATCH /api/dealers/:id/terms from the dealer tab: a manager changes credit terms and blocking rules; they are
  * written to the Dealers item in Bitrix24, synced back into the read model, audited; others are refused.
  */
-describe('dealer terms API', () => {
+describe('manager widget API', () => {
   let h: Harness;
   let dealer: number;
   let manager: string;
@@ -25,6 +28,27 @@ describe('dealer terms API', () => {
     head = await open(a().userIds[0]!, 'IM_NAVIGATION');
   }, 90_000);
   afterAll(() => h?.close());
+
+  it('when the order tab asks for an Orders item, then it gets our order id, or null for an item DealerHub did not make; dealer users are refused', async () => {
+    const itemId = await h.createOrder({ dealerItemId: dealer, companyId: a().companyId, number: 'HAND-1', lines: [{ name: 'Кран', price: 10, quantity: 1 }] });
+    const none = await h.api(manager).get(`/order-items/${itemId}`);
+    expect(none.status, none.text).toBe(200);
+    expect(none.body).toEqual({ itemId, orderId: null, number: null });
+    const synced = (await h.t.ctx.dealers.findByItemId(h.portalId, dealer))!;
+    const repo = createOrdersRepository(h.t.ctx.db);
+    const order = await withTransaction(h.t.ctx.db, async (tx) =>
+      repo.insertOrder(
+        { portalId: h.portalId, dealerId: synced.id, dealerItemId: dealer, externalId: crypto.randomUUID(), number: 'DH-000777', requestKey: null, companyId: a().companyId, userId: a().userIds[0]!, actorUserId: a().userIds[0]!, source: 'cabinet', status: 'submitted', stageKey: 'new', currency: 'RUB', total: '10.00', deliveryMethod: 'pickup', deliveryAddress: null, desiredDate: null, comment: null, warehouse: null },
+        [],
+        new Date(),
+        tx,
+      ),
+    );
+    await repo.update(h.portalId, order.id, { b24ItemId: itemId });
+    expect((await h.api(manager).get(`/order-items/${itemId}`)).body).toEqual({ itemId, orderId: order.id, number: 'DH-000777' });
+    expect((await h.api(head).get(`/order-items/${itemId}`)).status).toBe(403);
+    expect((await h.api(manager).get('/order-items/abc')).status).toBe(400);
+  });
 
   it('when a manager changes the limit and blocking rules, then Bitrix24, the read model, the answer and the audit log have them', async () => {
     const res = await h.api(manager).patch(`/dealers/${dealer}/terms`).send({ creditLimit: '750000.50', paymentTermDays: 45, blockOverLimit: false, blockOverdueDays: 30 });
