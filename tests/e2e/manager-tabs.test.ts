@@ -159,6 +159,10 @@ describe('manager tabs in CRM cards', () => {
   it('when the manager opens the Dealers card, then our tab shows users, credit terms, recent orders and sales; the blocking rule is edited there', async () => {
     const eti = b.installed.smartProcess('dealers').entityTypeId;
     const dealerItemId = b.dealerItemIds[0]!;
+    // A second user of the dealer opens the cabinet once: DealerHub links them as a buyer.
+    await b.session(dealerUser().userIds[1]!, { placement: 'IM_NAVIGATION' });
+    const buyer = (await b.t.ctx.dealers.findUser(b.portalId, dealerUser().userIds[1]!))!;
+    expect(buyer.role).toBe('dealer_buyer');
     const frame = await openCardTab(`/crm/type/${eti}/details/${dealerItemId}/`, `CRM_DYNAMIC_${eti}_DETAIL_TAB`, '[data-testid="dealer-terms"]');
     const order = (await orders().get(b.portalId, orderId))!;
     const dealerRow = (await b.t.ctx.dealers.findByItemId(b.portalId, dealerItemId))!;
@@ -182,6 +186,11 @@ describe('manager tabs in CRM cards', () => {
     expect(await frame.locator(`[data-testid="sales-bar"][data-month="${month}"]`).getAttribute('data-total')).toBe(order.total);
     expect(await frame.locator('[data-testid="sales-bar"]').count()).toBe(12);
     await screenshot(page, 'manager-04-dealer-tab');
+    // the manager makes the buyer the dealer's accountant
+    const buyerRow = frame.locator('[data-testid="dealer-users"] tr', { hasText: buyer.name });
+    await buyerRow.locator('[role="combobox"]').click();
+    await frame.click('[role="option"]:has-text("Бухгалтер")');
+    await expect.poll(async () => (await b.t.ctx.dealers.findUser(b.portalId, buyer.b24UserId))!.role).toBe('dealer_accountant');
     // the manager tightens the overdue rule: saved to the Dealers card and synced back
     expect(dealerRow.blockOverdueDays).toBe(15);
     await frame.click('[data-testid="terms-edit"]');
@@ -193,6 +202,33 @@ describe('manager tabs in CRM cards', () => {
     await frame.waitForSelector('[data-testid="terms-editor"]', { state: 'detached' });
     expect((await frame.locator('[data-testid="dealer-terms"]').textContent())?.replace(/\s/g, '')).toContain('2000000,00');
     expect(await b.t.ctx.dealers.findByItemId(b.portalId, dealerItemId)).toMatchObject({ blockOverdueDays: 30, creditLimit: '2000000.00' });
+    expect(problems.filter((p) => !p.includes('favicon'))).toEqual([]);
+  });
+
+  it('when the ERP refuses an order the manager sends, then the tab says so in the ERP’s words and what to do', async () => {
+    const other = b.portal.users.dealers[1]!;
+    const otherSession = await b.session(other.userIds[0]!, { placement: 'IM_NAVIGATION' });
+    const dealer = (await b.t.ctx.dealers.findByItemId(b.portalId, b.dealerItemIds[1]!))!;
+    const [good] = await b.orderable(dealer.id, 1);
+    expect((await b.api(otherSession).post('/cart/lines').send({ lines: [{ productId: good!.productId, qty: '1' }] })).status).toBe(200);
+    const submitted = await b.api(otherSession).post('/checkout').send({ deliveryMethod: 'pickup', requestId: `e2e-refused-${Date.now()}` });
+    expect(submitted.status, submitted.text).toBe(201);
+    const staff = await b.session(manager());
+    expect((await b.api(staff).post(`/orders/${submitted.body.order.id}/approve`)).status).toBe(200);
+    b.erp.emulator.faults.inject({ kind: 'validation', times: 1, message: 'Клиент заблокирован для отгрузки: превышен лимит задолженности' });
+    const sp = b.installed.smartProcess('orders');
+    const frame = await openCardTab(`/crm/type/${sp.entityTypeId}/details/${submitted.body.order.b24ItemId}/`, `CRM_DYNAMIC_${sp.entityTypeId}_DETAIL_TAB`, '[data-testid="action-send"]:not([disabled])');
+    await frame.click('[data-testid="action-send"]');
+    await frame.waitForSelector('[data-testid="erp-state"][data-state="rejected"]', { timeout: 40_000 });
+    const alert = await frame.locator('[data-testid="erp-problem"]').textContent();
+    expect(alert).toContain('ERP не приняла заказ');
+    expect(alert).toContain('Клиент заблокирован для отгрузки');
+    expect(await frame.locator('[data-testid="erp-state"]').getAttribute('data-state')).toBe('rejected');
+    // sending the same document again would change nothing (the outbox keeps it stopped): the button says why
+    expect(await frame.locator('[data-testid="action-send"]').isDisabled()).toBe(true);
+    expect(await frame.locator('[data-testid="order-notice"]').count()).toBe(0);
+    expect((await orders().get(b.portalId, submitted.body.order.id))!).toMatchObject({ erpHandoff: 'rejected', stageKey: 'agreed' });
+    await screenshot(page, 'manager-06-erp-refused');
     expect(problems.filter((p) => !p.includes('favicon'))).toEqual([]);
   });
 });

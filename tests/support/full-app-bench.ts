@@ -10,7 +10,7 @@ import { startOnecOdataEmulator, type RunningOnecOdataEmulator } from '../../san
 import { startSandboxPortal, type SandboxPortal } from '../../sandbox/index.js';
 import { composeApp } from '../../server/compose-app.js';
 import { catalogPortFor } from '../../server/modules/carts/index.js';
-import { catalogFor } from '../../server/modules/catalog/index.js';
+import { catalogFor, PRICING_JOB_KINDS } from '../../server/modules/catalog/index.js';
 import { seedSandboxDemo } from '../../server/sandbox-demo.js';
 import { APP_SCOPES } from '../../server/sandbox-mode.js';
 import { waitFor } from '../http/placements-fixture.js';
@@ -82,6 +82,14 @@ export async function startFullAppBench(opts: { skus?: number } = {}): Promise<F
   if ((await seedSandboxDemo(t.ctx, portal, catalog, 30_000)) !== 'seeded') throw new Error('the sandbox demo data was not seeded');
   const dealerItemIds = ((await t.ctx.portals.findById(portalId))!.settings.demo as { dealerItemIds: number[] }).dealerItemIds;
   for (const id of dealerItemIds) await waitFor(() => t.ctx.dealers.findByItemId(portalId, id), 20_000, `dealer item ${id} synced`);
+  // The discount book is synced by jobs (and item events): prices are the same on every run only once they are done.
+  await waitFor(async () => {
+    for (const kind of Object.values(PRICING_JOB_KINDS)) {
+      const { items } = await t.ctx.jobs.list({ kind });
+      if (items.some((j) => j.status !== 'done' && j.status !== 'dead')) return false;
+    }
+    return true;
+  }, 30_000, 'the pricing rules synced');
 
   const bench: FullAppBench = {
     portal,

@@ -1,5 +1,5 @@
 import { Alert, Box, Button, Tooltip, Typography } from '@mui/material';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { CardHeader } from '../../components/card-header.js';
 import { DealerLink } from '../../components/dealer-link.js';
 import { ErrorState } from '../../components/error-state.js';
@@ -49,6 +49,10 @@ function OrderEditor({ m, data, canManage }: { m: ManagedOrderState; data: Manag
   const handoff = order.erp.handoff;
   const canPropose = canManage && editable;
   const busyLine = m.busy?.startsWith('line:') ? Number(m.busy.slice(5)) : null;
+  // A notice about the last action ("queued for the ERP") is stale once the ERP has answered.
+  useEffect(() => {
+    if (handoff === 'rejected' || handoff === 'posted' || handoff === 'created') setNotice(null);
+  }, [handoff]);
 
   const notEditable = editable ? null : t('mgr.why.stage', { stage: order.stage.name });
   const approveWhy = pending ? t('mgr.why.pending') : !['new', 'approval'].includes(stage) ? t('mgr.why.alreadyApproved', { stage: order.stage.name }) : null;
@@ -58,6 +62,8 @@ function OrderEditor({ m, data, canManage }: { m: ManagedOrderState; data: Manag
       ? t('mgr.why.approveFirst')
       : handoff === 'posted' || handoff === 'created'
         ? t('mgr.why.inErp')
+        : handoff === 'rejected'
+          ? t('mgr.why.rejected')
         : handoff === 'queued'
           ? t('mgr.why.queued')
           : null;

@@ -32,7 +32,8 @@ export function useManagedOrder(orderId: number, canManage: boolean) {
     if (state.data) setData(normalize(state.data));
   }, [state.data]);
 
-  const inFlight = data?.order.erp.handoff === 'queued' && data.outbox?.state !== 'dead';
+  // Until the hand-off watcher has moved the order on (accepted or refused), even after the outbox row is final.
+  const inFlight = data?.order.erp.handoff === 'queued';
   useEffect(() => {
     if (!inFlight || state.loading || polls.current >= ERP_POLL_MAX) return;
     const timer = setTimeout(() => {
