@@ -61,6 +61,7 @@ describe('manager tabs in CRM cards', () => {
     const dealer = (await b.t.ctx.dealers.findByItemId(b.portalId, b.dealerItemIds[0]!))!;
     const goods = await b.orderable(dealer.id, 3);
     expect(goods.length).toBe(3);
+    expect(goods[1]!.analogs).toBeGreaterThan(0);
     const added = await b.api(dealerSession).post('/cart/lines').send({ lines: goods.map((g, i) => ({ productId: g.productId, qty: String(2 + i) })) });
     expect(added.status, added.text).toBe(200);
     const submitted = await b.api(dealerSession).post('/checkout').send({ deliveryMethod: 'pickup', comment: 'Нужно до пятницы', requestId: `e2e-${Date.now()}` });
@@ -128,6 +129,19 @@ describe('manager tabs in CRM cards', () => {
     stored = await orders().lines(orderId);
     expect(stored[1]!.proposed).toBeNull();
     expect(stored[0]!.proposed).not.toBeNull();
+    // line 2 replaced with an analog from its details, then withdrawn too
+    await row(1).locator('[data-testid="line-toggle"]').click();
+    const analogs = frame.locator('[data-testid="line-details"]').nth(1).locator('[data-testid="analog-row"]');
+    await analogs.first().waitFor();
+    await analogs.first().locator('[data-testid="replace-with-analog"]').click();
+    await frame.waitForSelector('[data-testid="line-proposal"][data-kind="replace"]');
+    const replaced = (await orders().lines(orderId))[1]!.proposed!;
+    expect(replaced.kind).toBe('replace');
+    expect(replaced.productId).not.toBe(lines[1]!.productId);
+    expect(await frame.locator('[data-testid="line-proposal"][data-kind="replace"]').textContent()).toContain(replaced.sku!);
+    await frame.locator('[data-testid="line-proposal"][data-kind="replace"] [data-testid="proposal-withdraw"]').click();
+    await expect.poll(() => frame.locator('[data-testid="line-proposal"]').count()).toBe(1);
+    expect((await orders().lines(orderId))[1]!.proposed).toBeNull();
   });
 
   it('when the dealer agrees, then the manager approves and sends the order to the ERP, and the ERP number shows in the tab', async () => {
@@ -173,6 +187,9 @@ describe('manager tabs in CRM cards', () => {
     expect(await frame.locator('[data-testid="dealer-users"]').textContent()).toContain('Руководитель');
     // credit terms from the Dealers card
     expect((await frame.locator('[data-testid="dealer-credit-limit"]').textContent())?.replace(/\s/g, '')).toContain('1500000,00');
+    // debt and overdue from the ERP's finance snapshot of the dealer's customer
+    expect(await frame.locator('[data-testid="finance-debt"]').textContent()).toMatch(/\d/);
+    expect(await frame.locator('[data-testid="finance-overdue"]').textContent()).toMatch(/\d/);
     const priceType = b.catalog.priceTypes.find((p) => p.ref === dealerRow.priceTypeErpId)!;
     expect(await frame.locator('[data-testid="dealer-terms"]').textContent()).toContain(priceType.name);
     // recent orders and sales (the order placed above, after the agreed change)
