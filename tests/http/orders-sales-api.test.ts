@@ -5,12 +5,15 @@ import { withTransaction } from '../../server/jobs/sql.js';
 import { createOrdersRepository, formatOrderNumber, registerOrderRoutes, registerOrders } from '../../server/modules/orders/index.js';
 import { seedOrderPortal, type OrderPortal } from '../db/orders.fixture.js';
 import { createTestContext, type TestContext } from '../support/context.js';
+import { STORAGE_BACKENDS, type TestDatabase } from '../support/databases.js';
 
 /**
  * GET /api/orders/sales/monthly (the dealer card's sales figures and chart) and the manager's order view's ERP
- * outbox field: sums by month of a dealer's orders, cancelled and failed orders left out, scoped by the session.
+ * outbox field: sums by month of a dealer's orders, cancelled and failed orders left out, scoped by the session. On
+ * SQLite and MariaDB (the month window is a DATETIME comparison whose text differs per dialect).
  */
-describe('sales by month API', () => {
+describe.each(STORAGE_BACKENDS)('sales by month API on $name', ({ create }) => {
+  let testDb: TestDatabase;
   let t: TestContext;
   let p: OrderPortal;
   let app: ReturnType<typeof createApp>;
@@ -26,7 +29,8 @@ describe('sales by month API', () => {
   const get = (s: string, path: string) => request(app).get(`/api${path}`).set('X-DealerHub-Session', s);
 
   beforeAll(async () => {
-    t = await createTestContext({ LOG_LEVEL: 'warn' });
+    testDb = await create();
+    t = await createTestContext({ LOG_LEVEL: 'warn', DATABASE_URL: testDb.url });
     registerOrders(t.ctx, { erpSync: null });
     app = createApp(t.ctx, [registerOrderRoutes]);
     p = await seedOrderPortal(t.ctx, { skus: 50 });
@@ -52,7 +56,10 @@ describe('sales by month API', () => {
     await add(p.a, p.users.headA, '999.00', lastYear);
     await add(p.b, p.users.headB, '5000.00', thisMonth);
   }, 60_000);
-  afterAll(() => t?.close());
+  afterAll(async () => {
+    await t?.close();
+    await testDb?.drop();
+  });
 
   it('when a manager asks for a dealer, then this month, this year and every month of the window are summed without cancelled, failed or foreign-currency orders', async () => {
     const res = await get(manager, `/orders/sales/monthly?dealerId=${p.a.b24ItemId}`);
