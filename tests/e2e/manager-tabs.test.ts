@@ -97,6 +97,13 @@ describe('manager tabs in CRM cards', () => {
     expect(await details.locator('[data-testid="stock-table"] tr').count()).toBeGreaterThan(0);
     expect(await details.locator('[data-testid="analog-row"]').count()).toBeGreaterThan(0);
     await screenshot(page, 'manager-01-order-tab');
+    // The portal's frame follows the content both ways: it shrinks again when the line is closed.
+    const iframe = page.locator(`iframe[data-placement="${tab}"]`);
+    const open = (await iframe.boundingBox())!.height;
+    await first.locator('[data-testid="line-toggle"]').click();
+    await expect.poll(async () => (await iframe.boundingBox())!.height, { timeout: 5_000 }).toBeLessThan(open - 50);
+    await first.locator('[data-testid="line-toggle"]').click();
+    await details.waitFor();
     expect(problems.filter((p) => !p.includes('favicon'))).toEqual([]);
   });
 
@@ -166,6 +173,9 @@ describe('manager tabs in CRM cards', () => {
     expect(order.stageKey).toBe('sentToErp');
     await frame.click('[data-testid="action-reserve"]');
     await frame.waitForSelector('[data-testid="order-notice"]');
+    // reserve per line, from the synced stock (the ERP reported none for this order)
+    await expect.poll(() => frame.locator('[data-testid="line-reserve"]:has-text("резерв")').count()).toBe(3);
+    expect((await orders().lines(orderId)).map((l) => l.reservedQty)).toEqual((await orders().lines(orderId)).map((l) => l.baseQty));
     await screenshot(page, 'manager-03-sent-to-erp');
     expect(problems.filter((p) => !p.includes('favicon'))).toEqual([]);
   });
