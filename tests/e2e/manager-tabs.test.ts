@@ -111,6 +111,10 @@ describe('manager tabs in CRM cards', () => {
     const frame = page.frames().find((f) => f.url().includes('/placement/order-tab'))!;
     const lines = await orders().lines(orderId);
     const row = (i: number) => frame.locator('[data-testid="managed-line"]').nth(i);
+    // repricing with today's prices: nothing changed since checkout, and the manager is told so
+    await frame.click('[data-testid="action-recalculate"]');
+    await frame.waitForSelector('[data-testid="order-notice"]:has-text("Цены пересчитаны")');
+    expect((await orders().events(orderId)).some((e) => e.kind === 'repriced')).toBe(true);
     // quantity of line 1
     await row(0).locator('[data-testid="line-edit"]').click();
     await frame.fill('[data-testid="edit-qty"]', String(Number(lines[0]!.baseQty) + 5));

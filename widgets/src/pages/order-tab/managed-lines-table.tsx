@@ -37,7 +37,8 @@ export function ManagedLinesTable({
   const { lines, totals, order } = data;
   const currency = order.currency;
   if (lines.length === 0) return <EmptyState title={t('lines.empty')} />;
-  const toggle = (id: number) => setOpen((s) => (s.has(id) ? new Set([...s].filter((x) => x !== id)) : new Set([...s, id])));
+  // UI state is kept by line number: repricing or an agreed change rewrites the lines with new ids.
+  const toggle = (lineNo: number) => setOpen((s) => (s.has(lineNo) ? new Set([...s].filter((x) => x !== lineNo)) : new Set([...s, lineNo])));
 
   return (
     <TableContainer>
@@ -59,16 +60,16 @@ export function ManagedLinesTable({
         </TableHead>
         <TableBody>
           {lines.map((l) => {
-            const isOpen = open.has(l.id);
+            const isOpen = open.has(l.lineNo);
             const stock = stockOf(l);
             const short = l.stockByWarehouse.length > 0 && stock < Number(l.baseQty);
             const drift = l.currentPrice !== null && l.currentPrice !== l.price;
             const busy = busyLine === l.id;
             return (
               <Fragment key={l.id}>
-                <TableRow hover data-testid="managed-line" data-line-id={l.id} data-sku={l.sku ?? ''} sx={{ '& > td': { borderBottom: isOpen || l.proposed || editing === l.id ? 'none' : undefined }, bgcolor: l.proposed ? '#fffaf0' : undefined }}>
+                <TableRow hover data-testid="managed-line" data-line-id={l.id} data-sku={l.sku ?? ''} sx={{ '& > td': { borderBottom: isOpen || l.proposed || editing === l.lineNo ? 'none' : undefined }, bgcolor: l.proposed ? '#fffaf0' : undefined }}>
                   <TableCell sx={{ p: 0 }}>
-                    <IconButton size="small" onClick={() => toggle(l.id)} aria-label={t('mgr.line.details')} aria-expanded={isOpen} data-testid="line-toggle">
+                    <IconButton size="small" onClick={() => toggle(l.lineNo)} aria-label={t('mgr.line.details')} aria-expanded={isOpen} data-testid="line-toggle">
                       {isOpen ? <KeyboardArrowDownIcon fontSize="small" /> : <KeyboardArrowRightIcon fontSize="small" />}
                     </IconButton>
                   </TableCell>
@@ -106,7 +107,7 @@ export function ManagedLinesTable({
                     {canPropose ? (
                       <Tooltip title={t('mgr.line.edit')}>
                         <span>
-                          <IconButton size="small" disabled={busy} onClick={() => setEditing(editing === l.id ? null : l.id)} aria-label={t('mgr.line.edit')} data-testid="line-edit">
+                          <IconButton size="small" disabled={busy} onClick={() => setEditing(editing === l.lineNo ? null : l.lineNo)} aria-label={t('mgr.line.edit')} data-testid="line-edit">
                             <EditOutlinedIcon fontSize="small" />
                           </IconButton>
                         </span>
@@ -114,7 +115,7 @@ export function ManagedLinesTable({
                     ) : null}
                   </TableCell>
                 </TableRow>
-                {editing === l.id ? (
+                {editing === l.lineNo ? (
                   <TableRow>
                     <TableCell colSpan={COLUMNS} sx={{ bgcolor: '#f3fbfe', py: 1 }}>
                       <LineEditor
