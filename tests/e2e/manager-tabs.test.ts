@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { catalogPortFor } from '../../server/modules/carts/index.js';
 import { createOrdersRepository } from '../../server/modules/orders/index.js';
 import { launchBrowser, screenshot } from '../support/browser.js';
 import { startFullAppBench, type FullAppBench } from '../support/full-app-bench.js';
@@ -240,8 +241,14 @@ describe('manager tabs in CRM cards', () => {
     const other = b.portal.users.dealers[1]!;
     const otherSession = await b.session(other.userIds[0]!, { placement: 'IM_NAVIGATION' });
     const dealer = (await b.t.ctx.dealers.findByItemId(b.portalId, b.dealerItemIds[1]!))!;
-    const [good] = await b.orderable(dealer.id, 1);
-    expect((await b.api(otherSession).post('/cart/lines').send({ lines: [{ productId: good!.productId, qty: '1' }] })).status).toBe(200);
+    // A line ordered beyond the stock the reserve draws on (the dealer's city, else every warehouse): the rest waits.
+    const port = (await catalogPortFor(b.t.ctx, b.portalId, dealer.id))!;
+    const scope = dealer.city && port.hasCity(dealer.city) ? { city: dealer.city } : {};
+    const pick = (await b.orderable(dealer.id, 500, 1))
+      .map((g) => ({ ...g, available: Number(port.available(g.productId, scope)), price: Number(port.quote(g.productId, '1')!.unitPrice) }))
+      .filter((g) => g.available >= 1 && g.price * (g.available + 2) < 100_000)
+      .sort((x, y) => x.available - y.available)[0]!;
+    expect((await b.api(otherSession).post('/cart/lines').send({ lines: [{ productId: pick.productId, qty: String(pick.available + 2) }] })).status).toBe(200);
     const submitted = await b.api(otherSession).post('/checkout').send({ deliveryMethod: 'pickup', requestId: `e2e-refused-${Date.now()}` });
     expect(submitted.status, submitted.text).toBe(201);
     const staff = await b.session(manager());
@@ -249,6 +256,10 @@ describe('manager tabs in CRM cards', () => {
     b.erp.emulator.faults.inject({ kind: 'validation', times: 1, message: 'Клиент заблокирован для отгрузки: превышен лимит задолженности' });
     const sp = b.installed.smartProcess('orders');
     const frame = await openCardTab(`/crm/type/${sp.entityTypeId}/details/${submitted.body.order.b24ItemId}/`, `CRM_DYNAMIC_${sp.entityTypeId}_DETAIL_TAB`, '[data-testid="action-send"]:not([disabled])');
+    await frame.click('[data-testid="action-reserve"]');
+    await frame.waitForSelector('[data-testid="waiting-list"]');
+    expect(await frame.locator('[data-testid="waiting-list"]').textContent()).toBe('ожидание 2');
+    expect((await orders().lines(submitted.body.order.id))[0]).toMatchObject({ reservedQty: String(pick.available), waitingQty: '2' });
     await frame.click('[data-testid="action-send"]');
     await frame.waitForSelector('[data-testid="erp-state"][data-state="rejected"]', { timeout: 40_000 });
     const alert = await frame.locator('[data-testid="erp-problem"]').textContent();

@@ -105,7 +105,7 @@ export const managerRu = {
   'mgr.eventNote.replace': 'строка {n}: замена товара',
   'mgr.eventNote.remove': 'строка {n}: удаление',
   'mgr.eventNote.add': 'строка {n}: добавление',
-  'mgr.eventNote.reserved': 'в резерве строк: {reserved}, в ожидании: {waiting}',
+  'mgr.eventNote.reserved': 'строк в резерве: {reserved}, в листе ожидания: {waiting}',
   'mgr.eventNote.outbox': 'очередь ERP № {n}',
   // dealer tab
   'mgr.terms.edit': 'Изменить',
