@@ -1,6 +1,7 @@
 import { DEALER_GROUPS, SMART_PROCESSES } from '../../installer/manifest.js';
 import type { AppContext } from '../../server/context.js';
 import { AppError } from '../../server/http/app-error.js';
+import { selectRows } from '../../server/jobs/sql.js';
 import { assertDealerInScope, can, isDealerRole, type Permission, type RequestScope } from '../../server/modules/access/index.js';
 import {
   createErpCustomersRepository,
@@ -28,6 +29,8 @@ export interface DealerSummary {
   companyId: number | null;
   erpCustomerId: string | null;
   priceType: string | null;
+  /** The price type's name in the ERP read model, when the Dealers card names it by its ERP id. */
+  priceTypeName: string | null;
   dealerGroup: { key: string; label: string } | null;
   city: string | null;
   region: string | null;
@@ -62,7 +65,7 @@ export async function peopleByIds(ctx: AppContext, portalId: number, ids: number
   return out;
 }
 
-export function summarizeDealer(dealer: Dealer, lang: Lang, manager: PersonRef | null, dealersEntityTypeId: number | null): DealerSummary {
+export function summarizeDealer(dealer: Dealer, lang: Lang, manager: PersonRef | null, dealersEntityTypeId: number | null, priceTypeName: string | null = null): DealerSummary {
   const stageSpec = SMART_PROCESSES.find((s) => s.key === 'dealers')?.stages.find((s) => s.key === dealer.stage);
   const group = DEALER_GROUPS?.find((g) => g.xmlId === dealer.dealerGroup);
   return {
@@ -72,6 +75,7 @@ export function summarizeDealer(dealer: Dealer, lang: Lang, manager: PersonRef |
     companyId: dealer.companyId,
     erpCustomerId: dealer.erpCustomerId,
     priceType: dealer.priceTypeErpId,
+    priceTypeName,
     dealerGroup: dealer.dealerGroup ? { key: dealer.dealerGroup, label: group?.label[lang] ?? dealer.dealerGroup } : null,
     city: dealer.city,
     region: dealer.region,
@@ -83,6 +87,13 @@ export function summarizeDealer(dealer: Dealer, lang: Lang, manager: PersonRef |
     syncedAt: dealer.syncedAt.toISOString(),
     cardPath: dealersEntityTypeId ? itemCardPath(dealersEntityTypeId, dealer.b24ItemId) : null,
   };
+}
+
+/** The name of a price type the ERP sent, by its ERP id (null when the card holds a name or an unknown id). */
+async function priceTypeNameOf(ctx: AppContext, portalId: number, erpId: string | null): Promise<string | null> {
+  if (!erpId) return null;
+  const [row] = await selectRows<{ name: string }>(ctx.db, 'SELECT name FROM erp_price_types WHERE portal_id = :portalId AND erp_id = :erpId', { portalId, erpId });
+  return row?.name || null;
 }
 
 /** A dealer from the read model, or synced from the portal now; a Dealers item that does not exist is a 404. */
@@ -110,7 +121,7 @@ export async function readDealerCard(ctx: AppContext, scope: RequestScope, deale
   const names = await peopleByIds(ctx, portal.id, dealer.managerUserId ? [dealer.managerUserId] : []);
   const manager = dealer.managerUserId ? { id: dealer.managerUserId, name: names.get(dealer.managerUserId) ?? `#${dealer.managerUserId}` } : null;
   return {
-    dealer: summarizeDealer(dealer, lang, manager, installedSmartProcess(portal.settings, 'dealers')?.entityTypeId ?? null),
+    dealer: summarizeDealer(dealer, lang, manager, installedSmartProcess(portal.settings, 'dealers')?.entityTypeId ?? null, await priceTypeNameOf(ctx, portal.id, dealer.priceTypeErpId)),
     legalEntities: legalEntities.map(({ id, companyId, name, inn, kpp, erpCustomerId, isMain }) => ({ id, companyId, name, inn, kpp, erpCustomerId, isMain })),
     users: users ? users.map(publicDealerUser) : null,
     finance,

@@ -3,12 +3,14 @@ import { z } from 'zod';
 import type { AppContext } from '../../server/context.js';
 import { AppError } from '../../server/http/app-error.js';
 import { isDealerRole, isStaffRole, permissionsOf, requirePermission, scopeOf, sessionGuard, ZPortalRoles } from '../../server/modules/access/index.js';
+import { createOrdersRepository } from '../../server/modules/orders/index.js';
 import { dealerUsersRoutes, installedSmartProcess, syncDealerItem, ZPage, type DealerUser } from '../../server/modules/dealers/index.js';
 import { listEmployees, readAdminSettings, saveServiceUsers } from './admin-settings.js';
 import { readCabinetHome, readCompanyDealers } from './read-cabinet.js';
 import { readClaimCard } from './read-claim-card.js';
 import { readDealerCard, summarizeDealer } from './read-dealer-card.js';
 import { readOrderCard } from './read-order-card.js';
+import { updateDealerTerms, ZDealerTermsPatch } from './update-dealer-terms.js';
 
 declare module 'express-serve-static-core' {
   interface Locals {
@@ -66,6 +68,16 @@ export function widgetApiRoutes(ctx: AppContext): Router {
     res.json(await readOrderCard(ctx, scopeOf(res), dealerUserOf(res), id));
   });
 
+  /**
+   * The order tab's first question: does DealerHub have an order for this Orders item? 200 with null when it does
+   * not (an item made by hand in the CRM): not a 404, which the tab would log as a failed load on every such card.
+   */
+  router.get('/order-items/:id', staffOnly, async (req, res) => {
+    const { id } = ZId('Orders item').parse(req.params);
+    const order = await createOrdersRepository(ctx.db).findByItemId(scopeOf(res).portal.id, id);
+    res.json({ itemId: id, orderId: order?.id ?? null, number: order?.number ?? null });
+  });
+
   router.get('/claims/:id', async (req, res) => {
     const { id } = ZId('claim').parse(req.params);
     res.json(await readClaimCard(ctx, scopeOf(res), dealerUserOf(res), id));
@@ -90,6 +102,12 @@ export function widgetApiRoutes(ctx: AppContext): Router {
     const result = await syncDealerItem(ctx, scopeOf(res).portal.id, id);
     if (result.status === 'removed') throw new AppError('NOT_FOUND', 'The Dealers item no longer exists in Bitrix24; it was removed from DealerHub');
     res.json(await readDealerCard(ctx, scopeOf(res), id));
+  });
+
+  router.patch('/dealers/:id/terms', requirePermission('dealer.manage'), async (req, res) => {
+    const { id } = ZId('dealer').parse(req.params);
+    const patch = ZDealerTermsPatch.parse(req.body ?? {});
+    res.json(await updateDealerTerms(ctx, scopeOf(res), id, patch));
   });
 
   router.use(dealerUsersRoutes(ctx));

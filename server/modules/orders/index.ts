@@ -9,7 +9,7 @@ export { createErpStateListener, ERP_STATUS_STAGE } from './erp-state-listener.j
 export { reserveOrderStock, type ReserveResult } from './reserve-stock.js';
 export { repriceOrder, writeOrderLines, type RepriceResult } from './reprice-order.js';
 export { proposeLineChange, agreeChanges, declineChanges, withdrawProposal, applyProposals } from './order-changes.js';
-export { listOrders, readOrderPage, readManagedOrder, repeatOrder, approveOrder, cancelOrder, loadVisibleOrder, type OrderPage, type ManagedLine, type RepeatResult } from './orders.service.js';
+export { listOrders, readOrderPage, readManagedOrder, repeatOrder, approveOrder, cancelOrder, loadVisibleOrder, type OrderPage, type ManagedLine, type ManagedOrderPage, type OutboxView, type RepeatResult } from './orders.service.js';
 export { moveOrderStage, type StageMove } from './move-order-stage.js';
 export { summarizeOrder, lineView, timelineOf, type OrderSummary, type OrderLineView, type TimelineEntry } from './order-views.js';
 export { ORDER_STAGE_KEYS, DELIVERY_METHODS, stageView, isLaterStage } from './order-stages.js';
@@ -17,3 +17,4 @@ export { checkWaitingList, WAITING_LIST_JOB } from './waiting-list.js';
 export { attachDefaultAutomation } from './default-automation.js';
 export { setOrdersRuntime, ordersRuntime, type OrdersRuntime, type OrdersErpLink } from './orders-runtime.js';
 export { ZCheckout, ZOrderListQuery, ZLineChange, type TCheckout, type TLineChange } from './orders.schemas.js';
+export { salesByMonth, type SalesSummary, type SalesMonth } from './sales-by-month.js';

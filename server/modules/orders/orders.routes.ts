@@ -9,9 +9,10 @@ import { queueOrderForErp } from './erp-handoff.js';
 import { agreeChanges, declineChanges, proposeLineChange, withdrawProposal } from './order-changes.js';
 import { summarizeOrder } from './order-views.js';
 import { createOrdersRepository } from './orders.repository.js';
-import { ZCheckout, ZDecision, ZLineChange, ZOrderId, ZOrderLineParams, ZOrderListQuery } from './orders.schemas.js';
+import { ZCheckout, ZDecision, ZLineChange, ZOrderId, ZOrderLineParams, ZOrderListQuery, ZSalesQuery } from './orders.schemas.js';
 import { approveOrder, cancelOrder, listOrders, loadVisibleOrder, readManagedOrder, readOrderPage, repeatOrder } from './orders.service.js';
 import { repriceOrder } from './reprice-order.js';
+import { salesByMonth } from './sales-by-month.js';
 import { reserveOrderStock } from './reserve-stock.js';
 
 const ZActorQuery = z.object({
@@ -51,6 +52,11 @@ export function orderRoutes(ctx: AppContext): Router {
 
   router.get('/orders', requirePermission('orders.read.own'), async (req, res) => {
     res.json(await listOrders(ctx, scopeOf(res), ZOrderListQuery.parse(req.query)));
+  });
+
+  /** Sales by month of a dealer (the dealer card); two path segments, so placements' GET /orders/:id never takes it. */
+  router.get('/orders/sales/monthly', requirePermission('orders.read.own'), async (req, res) => {
+    res.json(await salesByMonth(ctx, scopeOf(res), ZSalesQuery.parse(req.query)));
   });
 
   router.get('/orders/by-item/:itemId', requirePermission('orders.read.own'), async (req, res) => {

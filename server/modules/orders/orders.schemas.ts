@@ -39,6 +39,12 @@ export const ZOrderListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
+/** GET /api/orders/sales/monthly */
+export const ZSalesQuery = z.object({
+  dealerId: z.coerce.number().int().positive({ message: 'expected the Dealers item id' }).optional(),
+  months: z.coerce.number().int().min(1).max(36, { message: 'at most 36 months' }).default(12),
+});
+
 export const ZOrderId = z.object({ id: z.coerce.number().int().positive({ message: 'expected the order id (a positive integer)' }) });
 export const ZOrderLineParams = ZOrderId.extend({ lineId: z.coerce.number().int().positive({ message: 'expected the order line id' }) });
 

@@ -1,9 +1,11 @@
 import type { AppContext } from '../../context.js';
+import { createOutboxRepository, type OutboxState } from '../../erp/sync/index.js';
 import { AppError } from '../../http/app-error.js';
 import { selectRows } from '../../jobs/sql.js';
 import { Dec } from '../../lib/decimal.js';
 import type { RequestScope } from '../access/index.js';
 import { catalogPortFor, createCartService, lineProblem, type CartActor, type CartView, type LineProblemCode } from '../carts/index.js';
+import { installedSmartProcess, itemCardPath } from '../dealers/index.js';
 import type { Portal } from '../portals/index.js';
 import { moveOrderStage } from './move-order-stage.js';
 import { canSeeOrder, listFilterOf, orderVisibility } from './order-access.js';
@@ -102,11 +104,35 @@ export interface ManagedLine extends OrderLineView {
   currentPrice: string | null;
 }
 
+/** Where the order's ERP document is on its way (the outbox row), so the manager sees a stuck or refused hand-off. */
+export interface OutboxView {
+  state: OutboxState;
+  attempts: number;
+  maxAttempts: number;
+  nextAttemptAt: string | null;
+  lastError: string | null;
+  lastErrorKind: string | null;
+  deliveredAt: string | null;
+}
+
+export interface ManagedOrderPage extends OrderPage {
+  lines: ManagedLine[];
+  outbox: OutboxView | null;
+  /** Who ordered, for the manager's header (the Dealers card path opens it in the portal's slider). */
+  dealer: { itemId: number; title: string; city: string | null; cardPath: string | null } | null;
+  legalEntity: { companyId: number; name: string; inn: string | null } | null;
+  /** The dealer's price type (the base step of each line's breakdown names it by its ERP id). */
+  priceType: { erpId: string; name: string } | null;
+}
+
 /** The manager's view of an order (order tab): each line with stock per warehouse, analogs and today's price. */
-export async function readManagedOrder(ctx: AppContext, scope: RequestScope, id: number): Promise<OrderPage & { lines: ManagedLine[] }> {
+export async function readManagedOrder(ctx: AppContext, scope: RequestScope, id: number): Promise<ManagedOrderPage> {
   const page = await readOrderPage(ctx, scope, id);
   const order = (await createOrdersRepository(ctx.db).get(scope.portal.id, id))!;
   const port = await catalogPortFor(ctx, scope.portal.id, order.dealerId);
+  const dealer = await ctx.dealers.findById(scope.portal.id, order.dealerId);
+  const entity = dealer && order.companyId ? (await ctx.dealers.legalEntities(scope.portal.id, dealer.id)).find((e) => e.companyId === order.companyId) : undefined;
+  const dealersEti = installedSmartProcess(scope.portal.settings, 'dealers')?.entityTypeId;
   const lines: ManagedLine[] = page.lines.map((l) => {
     if (!port || !l.productId) return { ...l, stockByWarehouse: [], analogs: [], currentPrice: null };
     const p = port.products([l.productId]).get(l.productId);
@@ -116,7 +142,18 @@ export async function readManagedOrder(ctx: AppContext, scope: RequestScope, id:
       .map((a) => ({ productId: a.id, sku: a.sku, name: a.name, price: port.quote(a.id, l.baseQty)?.unitPrice ?? null, available: port.available(a.id) }));
     return { ...l, stockByWarehouse: port.stockByWarehouse(l.productId), analogs, currentPrice: port.quote(l.productId, l.baseQty)?.unitPrice ?? null };
   });
-  return { ...page, lines };
+  const item = await createOutboxRepository(ctx.db).findByExternalId(scope.portal.id, 'order', order.externalId);
+  const outbox: OutboxView | null = item
+    ? { state: item.state, attempts: item.attempts, maxAttempts: item.maxAttempts, nextAttemptAt: item.deliveredAt ? null : item.nextAttemptAt.toISOString(), lastError: item.lastError, lastErrorKind: item.lastErrorKind, deliveredAt: item.deliveredAt?.toISOString() ?? null }
+    : null;
+  return {
+    ...page,
+    lines,
+    outbox,
+    dealer: dealer ? { itemId: dealer.b24ItemId, title: dealer.title, city: dealer.city, cardPath: dealersEti ? itemCardPath(dealersEti, dealer.b24ItemId) : null } : null,
+    legalEntity: entity ? { companyId: entity.companyId, name: entity.name, inn: entity.inn } : null,
+    priceType: port?.priceType ? { erpId: port.priceType.erpId, name: port.priceType.name } : null,
+  };
 }
 
 export interface RepeatResult {

@@ -106,6 +106,8 @@ export interface DealerSummary {
   companyId: number | null;
   erpCustomerId: string | null;
   priceType: string | null;
+  /** The ERP's name of the price type (priceType is its ERP id on most portals); absent in older answers. */
+  priceTypeName?: string | null;
   dealerGroup: Option | null;
   city: string | null;
   region: string | null;

@@ -21,7 +21,7 @@ export function DealerTerms({ dealer, onOpenManager, audience = 'staff' }: { dea
           ...(staff
             ? [
                 { label: t('dealer.erpCustomer'), value: dealer.erpCustomerId, testId: 'dealer-erp-id' },
-                { label: t('dealer.priceType'), value: dealer.priceType },
+                { label: t('dealer.priceType'), value: dealer.priceTypeName ?? dealer.priceType },
                 { label: t('dealer.group'), value: dealer.dealerGroup?.label },
               ]
             : []),

@@ -28,7 +28,9 @@ export function FrameProvider({ children }: { children: ReactNode }) {
     initializeB24Frame()
       .then((frame) => {
         if (cancelled) return;
-        const fit = () => void frame.parent.resizeWindow(document.documentElement.scrollWidth, document.documentElement.scrollHeight).catch(() => {});
+        // The body's height, not the root's: the root's scrollHeight is never less than the frame itself, so a tab
+        // whose content got shorter (a row collapsed, a notice closed) would keep its old height and a blank tail.
+        const fit = () => void frame.parent.resizeWindow(document.documentElement.scrollWidth, Math.ceil(document.body.getBoundingClientRect().height)).catch(() => {});
         observer = new ResizeObserver(fit);
         observer.observe(document.body);
         fit();

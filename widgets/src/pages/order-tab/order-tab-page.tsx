@@ -1,101 +1,31 @@
-import { Alert, Box, Button } from '@mui/material';
-import type { OrderCard } from '../../api/types.js';
 import { useApi } from '../../api/use-api.js';
 import { AsyncView } from '../../components/async-view.js';
-import { CardHeader } from '../../components/card-header.js';
-import { DealerLink } from '../../components/dealer-link.js';
 import { cardIdOf } from '../../components/card-id.js';
 import { EmptyState } from '../../components/empty-state.js';
-import { FieldList } from '../../components/field-list.js';
-import { LinesTable } from '../../components/lines-table.js';
-import { Section } from '../../components/section.js';
-import { StageChip } from '../../components/stage-chip.js';
-import { useFrameTitle } from '../../components/use-frame-title.js';
 import { WidgetFrame } from '../../components/widget-frame.js';
 import { useI18n } from '../../i18n/i18n.js';
-import { useFrame } from '../../shell/frame.js';
 import { useWidget } from '../../shell/widget-context.js';
+import { B24OrderView } from './b24-order-view.js';
+import { ManagedOrderView } from './managed-order-view.js';
 
-/** The Orders card tab: the order's DealerHub header and its lines with totals. */
+/**
+ * The Orders card tab. The card's item id (PLACEMENT_OPTIONS.ID) is mapped to DealerHub's order; managers
+ * (orders.manage) get the order editor, other staff the same screen read-only. An item DealerHub has no order for
+ * shows what Bitrix24 keeps of it.
+ */
 export function OrderTabPage() {
   const { boot } = useWidget();
   const { t } = useI18n();
-  const id = cardIdOf(boot);
-  const state = useApi<OrderCard>(id ? `/orders/${id}` : null);
-  if (!id) return <EmptyState title={t('widget.noCard')} />;
-  return <WidgetFrame><AsyncView state={state}>{(card) => <OrderView card={card} onReload={state.reload} />}</AsyncView></WidgetFrame>;
+  const itemId = cardIdOf(boot);
+  if (!itemId) return <EmptyState title={t('widget.noCard')} />;
+  return (
+    <WidgetFrame>
+      <OrderTab itemId={itemId} canManage={(boot.permissions ?? []).includes('orders.manage')} />
+    </WidgetFrame>
+  );
 }
 
-function OrderView({ card, onReload }: { card: OrderCard; onReload: () => void }) {
-  const { t, money, date, dateTime } = useI18n();
-  const { openPath } = useFrame();
-  const { order, lines, totals } = card;
-  const name = order.number ? `№${order.number}` : order.title || `#${order.id}`;
-  useFrameTitle(t('order.title', { number: name }));
-  const credit = order.creditCheck ?? '';
-  const creditTone = credit.startsWith('ok') ? 'success' : credit.startsWith('blocked') ? 'error' : credit.startsWith('error') ? 'warning' : 'info';
-  return (
-    <>
-      <CardHeader
-        title={t('order.title', { number: name })}
-        chip={<StageChip name={order.stage.name} color={order.stage.color} testId="order-stage" />}
-        subtitle={[order.dealer?.title, order.createdTime ? dateTime(order.createdTime) : null].filter(Boolean).join(' · ')}
-        actions={
-          <Box sx={{ textAlign: 'right' }}>
-            <Box sx={{ fontSize: 12, color: 'text.secondary' }}>{t('order.amount')}</Box>
-            <Box sx={{ fontSize: 20, fontWeight: 700 }} data-testid="order-amount">
-              {money(order.opportunity ?? totals.amount, order.currency)}
-            </Box>
-            <Button size="small" onClick={onReload}>{t('common.refresh')}</Button>
-          </Box>
-        }
-      />
-      {order.changesPending && (
-        <Alert severity="warning" sx={{ mb: 1.5 }}>
-          {t('order.changesPending')}
-        </Alert>
-      )}
-      {credit && (
-        <Alert severity={creditTone} sx={{ mb: 1.5 }} data-testid="order-credit-check">
-          <b>{t('order.creditCheck')}:</b> {credit}
-        </Alert>
-      )}
-      <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: '3fr 2fr' }, gap: 1.5, alignItems: 'start' }}>
-        <Section title={t('order.header')} testId="order-header">
-          <FieldList
-            items={[
-              { label: t('order.number'), value: order.number, testId: 'order-number' },
-              { label: t('order.dealer'), value: order.dealer ? <DealerLink dealer={order.dealer} onOpen={openPath} /> : null, testId: 'order-dealer' },
-              { label: t('order.legalEntity'), value: order.legalEntity ? `${order.legalEntity.name}${order.legalEntity.inn ? ` (${t('dealer.inn')} ${order.legalEntity.inn})` : ''}` : null, testId: 'order-legal-entity' },
-              { label: t('order.source'), value: order.source?.label },
-              { label: t('order.comment'), value: order.comment, wide: true },
-            ]}
-          />
-        </Section>
-        <Box>
-          <Section title={t('order.delivery')} testId="order-delivery">
-            <FieldList
-              items={[
-                { label: t('order.delivery'), value: order.delivery.method?.label, testId: 'order-delivery-method' },
-                { label: t('order.desiredDate'), value: order.delivery.desiredDate ? date(order.delivery.desiredDate) : null },
-                { label: t('order.deliveryAddress'), value: order.delivery.address, wide: true },
-                { label: t('order.warehouse'), value: order.delivery.warehouse },
-              ]}
-            />
-          </Section>
-          <Section title={t('order.erp')} testId="order-erp">
-            <FieldList
-              items={[
-                { label: t('order.erpNumber'), value: order.erp.number ?? <Box component="span" sx={{ color: 'text.secondary' }}>{t('order.notSent')}</Box>, testId: 'order-erp-number' },
-                { label: t('order.erpStatus'), value: order.erp.status },
-              ]}
-            />
-          </Section>
-        </Box>
-      </Box>
-      <Section title={`${t('lines.title')} (${lines.length})`} dense testId="order-lines">
-        <LinesTable lines={lines} totals={totals} currency={order.currency} emptyText={t('lines.empty')} />
-      </Section>
-    </>
-  );
+function OrderTab({ itemId, canManage }: { itemId: number; canManage: boolean }) {
+  const ref = useApi<{ itemId: number; orderId: number | null }>(`/order-items/${itemId}`);
+  return <AsyncView state={ref}>{(r) => (r.orderId === null ? <B24OrderView itemId={itemId} /> : <ManagedOrderView orderId={r.orderId} canManage={canManage} />)}</AsyncView>;
 }
