@@ -4,7 +4,7 @@ import { tryReadInstalled, type Installed } from '../installer/index.js';
 import type { AppContext } from './context.js';
 import { enumIdOf, loadEnumOptions } from './modules/dealers/index.js';
 import { attachDefaultAutomation } from './modules/orders/index.js';
-import { enqueuePricingRulesSync } from './modules/catalog/index.js';
+import { PRICING_JOB_KINDS } from './modules/catalog/index.js';
 
 /**
  * Demo data for `npm start`: what a manufacturer's admin would set up on day one, done through the portal's REST
@@ -49,7 +49,8 @@ export async function seedSandboxDemo(ctx: AppContext, portal: SandboxPortal, ca
   }
   await seedPricing(ctx, tenant.id, installed, catalog, dealerItemIds);
   // Items created before installFinish raise no events (the portal holds them until then): pull the book now.
-  await enqueuePricingRulesSync(ctx, tenant.id);
+  // Its own dedup key: the install's sync, enqueued moments earlier in the same minute, ran before these items existed.
+  await ctx.jobs.enqueue({ kind: PRICING_JOB_KINDS.syncAll, portalId: tenant.id, payload: {}, dedupKey: `${tenant.id}:demo-seeded`, maxAttempts: 5 });
   await ctx.portals.updateSettings(tenant.id, (s) => ({ ...s, demo: { seededAt: new Date().toISOString(), dealerItemIds } }));
   ctx.logger.info({ dealers: dealerItemIds.length }, 'sandbox demo data seeded');
   return 'seeded';

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { CabinetHome, DealerCard } from '../../api/types.js';
 import { useApi } from '../../api/use-api.js';
 import { AsyncView } from '../../components/async-view.js';
@@ -10,6 +10,7 @@ import type { ActingAs, LegalEntityChoice } from './cabinet-types.js';
 import { CabinetShell } from './shell/cabinet-shell.js';
 import { CabinetShellContext, type CabinetShellValue } from './shell/cabinet-shell-context.js';
 import { capabilitiesOf } from './shell/capabilities.js';
+import { navFromHash, writeHash, type Nav } from './shell/screen-hash.js';
 import { readMemory, writeMemory } from './shell/session-memory.js';
 
 /**
@@ -35,7 +36,15 @@ export function CabinetPage() {
 
 /** Screen state, act-as state, legal entity and cart version for every cabinet screen (cabinet-context.tsx). */
 export function CabinetProvider({ home, children }: { home: CabinetHome; children: ReactNode }) {
-  const [nav, setNav] = useState<{ screen: CabinetScreen; params: CabinetContextValue['params'] }>({ screen: 'home', params: {} });
+  const [nav, setNav] = useState<Nav>(() => navFromHash(window.location.hash) ?? { screen: 'home', params: {} });
+  useEffect(() => {
+    const follow = () => {
+      const next = navFromHash(window.location.hash);
+      if (next) setNav(next);
+    };
+    window.addEventListener('hashchange', follow);
+    return () => window.removeEventListener('hashchange', follow);
+  }, []);
   const [acting, setActing] = useState<ActingAs | null>(() => (home.kind === 'staff' ? readMemory<ActingAs>(`acting.${home.me.userId}`) : null));
   const [cartVersion, setCartVersion] = useState(0);
   const dealer = home.kind === 'dealer' ? home.dealer : (acting?.dealer ?? null);
@@ -66,6 +75,7 @@ export function CabinetProvider({ home, children }: { home: CabinetHome; childre
   );
   const go = useCallback((screen: CabinetScreen, params: CabinetContextValue['params'] = {}) => {
     setNav({ screen, params });
+    writeHash({ screen, params });
     window.scrollTo?.(0, 0);
   }, []);
   const cartChanged = useCallback(() => setCartVersion((v) => v + 1), []);
@@ -75,6 +85,7 @@ export function CabinetProvider({ home, children }: { home: CabinetHome; childre
       setActing(a);
       setCartVersion((v) => v + 1);
       setNav({ screen: 'home', params: {} });
+      writeHash({ screen: 'home', params: {} });
     },
     [home.me.userId],
   );
@@ -83,6 +94,7 @@ export function CabinetProvider({ home, children }: { home: CabinetHome; childre
     setActing(null);
     setCartVersion((v) => v + 1);
     setNav({ screen: 'home', params: {} });
+    writeHash({ screen: 'home', params: {} });
   }, [home.me.userId]);
 
   const scope = useMemo<CabinetContextValue['scope']>(
