@@ -131,4 +131,111 @@ describe('dealer cabinet: home, checkout, orders, act as dealer', () => {
     expect(await frame.locator('[data-testid="tab-orders"]').count()).toBe(1);
     await screenshot(page, 'cabinet-01-dealer-home');
   });
+
+  it('when an order is placed through the cart and checkout API, then it is in the orders list and its page shows the lines and the stage stepper', async () => {
+    let frame = await openCabinet(dealerA().userIds[0]!);
+    const session = await sessionOf(frame);
+    await addToCart(session, 3);
+    const preview = await api(session).get('/checkout');
+    expect(preview.body).toMatchObject({ canSubmit: true, credit: { result: 'ok' } });
+    const placed = await api(session).post('/checkout').send({ deliveryMethod: 'carrier', deliveryAddress: 'Москва, Складской проезд, 12', comment: 'Разгрузка с 9 до 18', requestId: `e2e-${Date.now()}` });
+    expect(placed.status, placed.text).toBe(201);
+    orderId = placed.body.order.id as number;
+    const number = placed.body.order.number as string;
+
+    frame = await openCabinet(dealerA().userIds[0]!);
+    await frame.waitForSelector('[data-testid="open-order"]');
+    expect(await frame.locator('[data-testid="home-open-orders"]').textContent()).toContain(number);
+    await frame.click('[data-testid="tab-orders"]');
+    await frame.waitForSelector(`[data-testid="order-row"]:has-text("${number}")`);
+    await frame.fill('[data-testid="orders-search"]', number);
+    await expect.poll(() => frame.locator('[data-testid="order-row"]').count(), { timeout: 10_000 }).toBe(1);
+    await screenshot(page, 'cabinet-02-orders-list');
+    await frame.fill('[data-testid="orders-search"]', 'NO-SUCH-ORDER');
+    await frame.waitForSelector('text=Нет заказов по этим условиям');
+    await frame.fill('[data-testid="orders-search"]', number);
+    await frame.click(`[data-testid="order-row"]:has-text("${number}")`);
+    await frame.waitForSelector('[data-testid="stage-stepper"]');
+    expect(await frame.locator('[data-testid="order-number"]').textContent()).toContain(number);
+    expect(await frame.locator('[data-testid="order-line"]').count()).toBe(3);
+    expect(await frame.locator('[data-testid="stage-step"][data-key="new"]').getAttribute('data-state')).toBe('current');
+    expect(await frame.locator('[data-testid="stage-step"]').count()).toBe(9);
+    expect(await frame.locator('[data-testid="order-repeat"]').count()).toBe(1);
+    await screenshot(page, 'cabinet-03-order-page');
+  });
+
+  it('when the manager changes a line, then the dealer sees it highlighted with the new total and agrees in the cabinet', async () => {
+    const manager = issueWidgetSession(t.ctx.config.app.secretKey, { portalId, userId: dealerA().managerId, role: 'manager', dealerId: null, widget: 'order-tab' }).token;
+    const managed = await api(manager).get(`/orders/${orderId}/manage`);
+    expect(managed.status, managed.text).toBe(200);
+    const line = managed.body.lines[0] as { id: number; lineNo: number; qty: string };
+    const patched = await api(manager).patch(`/orders/${orderId}/lines/${line.id}`).send({ qty: '7', comment: 'На складе есть 7 шт., отгрузим всё сразу' });
+    expect(patched.status, patched.text).toBe(200);
+
+    const frame = await openCabinet(dealerA().userIds[0]!, { hash: `#/order/${orderId}` });
+    await frame.waitForSelector('[data-testid="order-changes"]');
+    expect(await frame.locator('[data-testid="order-line"][data-proposed]').count()).toBe(1);
+    expect(await frame.locator('[data-testid="order-line"][data-proposed]').textContent()).toContain('7');
+    expect(await frame.locator('[data-testid="order-changes"]').textContent()).toContain('Менеджер изменил заказ');
+    await screenshot(page, 'cabinet-04-manager-changes');
+    await frame.click('[data-testid="changes-agree"]');
+    await frame.waitForSelector('[data-testid="order-notice"]');
+    await frame.waitForSelector('[data-testid="order-changes"]', { state: 'detached' });
+    expect(await frame.locator('[data-testid="order-line"][data-proposed]').count()).toBe(0);
+    const stored = (await createOrdersRepository(t.ctx.db).get(portalId, orderId))!;
+    expect(stored.changesPending).toBe(false);
+    const lines = await createOrdersRepository(t.ctx.db).lines(orderId);
+    expect(Number(lines.find((l) => l.lineNo === line.lineNo)?.baseQty)).toBe(7);
+    await screenshot(page, 'cabinet-05-changes-agreed');
+  });
+
+  it('when a dealer is over its credit limit with the blocking rule on, then checkout says why and cannot be submitted', async () => {
+    const demo = (await t.ctx.portals.findById(portalId))!.settings.demo as { dealerItemIds: number[] };
+    const itemB = demo.dealerItemIds[1]!;
+    const installed = readInstalled((await t.ctx.portals.findById(portalId))!.settings);
+    const dealers = installed.smartProcess('dealers');
+    await t.ctx.b24.forPortal(portalId).call('crm.item.update', { entityTypeId: dealers.entityTypeId, id: itemB, fields: { [dealers.field('creditLimit').restName]: '100|RUB', [dealers.field('blockOverLimit').restName]: 'Y' } });
+    await syncDealerItem(t.ctx, portalId, itemB);
+    const buyer = dealerB().userIds[0]!;
+    let frame = await openCabinet(buyer);
+    const session = await sessionOf(frame);
+    await addToCart(session, 2);
+    const preview = await api(session).get('/checkout');
+    expect(preview.body.credit, JSON.stringify(preview.body.credit)).toMatchObject({ result: 'blocked', reason: 'over_limit' });
+
+    frame = await openCabinet(buyer, { hash: '#/checkout' });
+    await frame.waitForSelector('[data-testid="credit-verdict"][data-result="blocked"]');
+    const verdict = (await frame.locator('[data-testid="credit-verdict"]').textContent()) ?? '';
+    expect(verdict).toContain('превышает доступный кредит');
+    expect(verdict.replace(/\s/g, '')).toContain('100,00₽');
+    expect(await frame.locator('[data-testid="checkout-submit"]').isDisabled()).toBe(true);
+    await screenshot(page, 'cabinet-06-checkout-blocked');
+  });
+
+  it('when staff pick a dealer and act as its user, then a banner says so on every screen, the dealer’s orders are there, and exit ends it', async () => {
+    const frame = await openCabinet(portal.users.managers[0]!, { staff: true });
+    await frame.fill('[data-testid="dealer-search"]', dealerA().title.slice(5, 14));
+    await frame.click(`[data-testid="dealer-pick"]:has-text("${dealerA().title}")`);
+    await frame.waitForSelector('[data-testid="act-as-user"]');
+    await screenshot(page, 'cabinet-07-staff-pick-user');
+    const head = (await t.ctx.dealers.findUser(portalId, dealerA().userIds[0]!))!;
+    await frame.click(`[data-testid="act-as-user"]:has-text("${head.name}") [data-testid="act-as-start"]`);
+    await frame.waitForSelector('[data-testid="act-as-banner"]');
+    const banner = (await frame.locator('[data-testid="act-as-banner"]').textContent()) ?? '';
+    expect(banner).toContain(head.name);
+    expect(banner).toContain(dealerA().title);
+    expect(await frame.locator('[data-testid="shell-dealer"]').textContent()).toBe(dealerA().title);
+    await frame.waitForSelector('[data-testid="credit-panel"]');
+    await screenshot(page, 'cabinet-08-act-as-home');
+    await frame.click('[data-testid="tab-orders"]');
+    await frame.waitForSelector('[data-testid="order-row"]');
+    expect(await frame.locator('[data-testid="act-as-banner"]').count()).toBe(1);
+    // The cart is the dealer user's: the staff session reaches it with actAs.
+    const staff = await sessionOf(frame);
+    expect((await api(staff).get(`/cart?actAs=${head.b24UserId}`)).status).toBe(200);
+    await frame.click('[data-testid="act-as-exit"]');
+    await frame.waitForSelector('[data-testid="dealer-search"]');
+    expect(await frame.locator('[data-testid="act-as-banner"]').count()).toBe(0);
+    expect(problems).toEqual([]);
+  });
 });
