@@ -60,6 +60,19 @@ async function openCabinet(userId: number, opts: { staff?: boolean; hash?: strin
   return frame;
 }
 
+/**
+ * A screenshot once the portal has resized our frame to its content (the SDK's resizeWindow is asynchronous), so
+ * the picture shows the whole screen as a person would scroll through it.
+ */
+async function shot(frame: Frame, name: string): Promise<void> {
+  const element = await frame.frameElement();
+  await expect
+    .poll(async () => Math.abs(((await element.boundingBox())?.height ?? 0) - (await frame.evaluate(() => document.documentElement.scrollHeight))), { timeout: 5_000 })
+    .toBeLessThanOrEqual(4)
+    .catch(() => undefined);
+  await screenshot(page, name);
+}
+
 /** An element's text with the spaces Intl puts in numbers (no-break, narrow) taken out. */
 const digits = async (frame: Frame, testId: string) => ((await frame.locator(`[data-testid="${testId}"]`).first().textContent()) ?? '').replace(/\s/g, '');
 
@@ -129,7 +142,9 @@ describe('dealer cabinet: home, checkout, orders, act as dealer', () => {
     await frame.waitForSelector('[data-testid="offers-banner"] [data-testid="offer"]');
     await frame.waitForSelector('[data-testid="home-open-orders"]');
     expect(await frame.locator('[data-testid="tab-orders"]').count()).toBe(1);
-    await screenshot(page, 'cabinet-01-dealer-home');
+    expect(await frame.locator('[data-testid="tab-cart"]').count()).toBe(1);
+    expect(await frame.locator('[data-testid="shell-cart-badge"]').count()).toBe(1);
+    await shot(frame, 'cabinet-01-dealer-home');
   });
 
   it('when an order is placed through the cart and checkout API, then it is in the orders list and its page shows the lines and the stage stepper', async () => {
@@ -150,7 +165,7 @@ describe('dealer cabinet: home, checkout, orders, act as dealer', () => {
     await frame.waitForSelector(`[data-testid="order-row"]:has-text("${number}")`);
     await frame.fill('[data-testid="orders-search"]', number);
     await expect.poll(() => frame.locator('[data-testid="order-row"]').count(), { timeout: 10_000 }).toBe(1);
-    await screenshot(page, 'cabinet-02-orders-list');
+    await shot(frame, 'cabinet-02-orders-list');
     await frame.fill('[data-testid="orders-search"]', 'NO-SUCH-ORDER');
     await frame.waitForSelector('text=Нет заказов по этим условиям');
     await frame.fill('[data-testid="orders-search"]', number);
@@ -161,7 +176,7 @@ describe('dealer cabinet: home, checkout, orders, act as dealer', () => {
     expect(await frame.locator('[data-testid="stage-step"][data-key="new"]').getAttribute('data-state')).toBe('current');
     expect(await frame.locator('[data-testid="stage-step"]').count()).toBe(9);
     expect(await frame.locator('[data-testid="order-repeat"]').count()).toBe(1);
-    await screenshot(page, 'cabinet-03-order-page');
+    await shot(frame, 'cabinet-03-order-page');
   });
 
   it('when the manager changes a line, then the dealer sees it highlighted with the new total and agrees in the cabinet', async () => {
@@ -177,7 +192,7 @@ describe('dealer cabinet: home, checkout, orders, act as dealer', () => {
     expect(await frame.locator('[data-testid="order-line"][data-proposed]').count()).toBe(1);
     expect(await frame.locator('[data-testid="order-line"][data-proposed]').textContent()).toContain('7');
     expect(await frame.locator('[data-testid="order-changes"]').textContent()).toContain('Менеджер изменил заказ');
-    await screenshot(page, 'cabinet-04-manager-changes');
+    await shot(frame, 'cabinet-04-manager-changes');
     await frame.click('[data-testid="changes-agree"]');
     await frame.waitForSelector('[data-testid="order-notice"]');
     await frame.waitForSelector('[data-testid="order-changes"]', { state: 'detached' });
@@ -186,7 +201,7 @@ describe('dealer cabinet: home, checkout, orders, act as dealer', () => {
     expect(stored.changesPending).toBe(false);
     const lines = await createOrdersRepository(t.ctx.db).lines(orderId);
     expect(Number(lines.find((l) => l.lineNo === line.lineNo)?.baseQty)).toBe(7);
-    await screenshot(page, 'cabinet-05-changes-agreed');
+    await shot(frame, 'cabinet-05-changes-agreed');
   });
 
   it('when a dealer is over its credit limit with the blocking rule on, then checkout says why and cannot be submitted', async () => {
@@ -198,6 +213,10 @@ describe('dealer cabinet: home, checkout, orders, act as dealer', () => {
     await syncDealerItem(t.ctx, portalId, itemB);
     const buyer = dealerB().userIds[0]!;
     let frame = await openCabinet(buyer);
+    // Home already says it: the limit bar and the status.
+    await frame.waitForSelector('[data-testid="credit-status"]');
+    expect(await frame.locator('[data-testid="credit-status"]').textContent()).toContain('Лимит исчерпан');
+    await shot(frame, 'cabinet-06a-blocked-dealer-home');
     const session = await sessionOf(frame);
     await addToCart(session, 2);
     const preview = await api(session).get('/checkout');
@@ -206,10 +225,32 @@ describe('dealer cabinet: home, checkout, orders, act as dealer', () => {
     frame = await openCabinet(buyer, { hash: '#/checkout' });
     await frame.waitForSelector('[data-testid="credit-verdict"][data-result="blocked"]');
     const verdict = (await frame.locator('[data-testid="credit-verdict"]').textContent()) ?? '';
-    expect(verdict).toContain('превышает доступный кредит');
+    expect(await frame.locator('[data-testid="credit-verdict"]').getAttribute('data-reason')).toBe('over_limit');
+    expect(verdict).toContain('Кредитный лимит');
+    expect(verdict).toContain('исчерпан');
     expect(verdict.replace(/\s/g, '')).toContain('100,00₽');
     expect(await frame.locator('[data-testid="checkout-submit"]').isDisabled()).toBe(true);
-    await screenshot(page, 'cabinet-06-checkout-blocked');
+    await shot(frame, 'cabinet-06-checkout-blocked');
+  });
+
+  it('when the head makes a user an accountant, then that user sees finance and orders but no cart or checkout', async () => {
+    const popova = portal.store.users.all().find((u) => u.LAST_NAME === 'Попова')!;
+    let frame = await openCabinet(Number(popova.ID));
+    const head = await sessionOf(await openCabinet(dealerB().userIds[0]!));
+    const linked = (await t.ctx.dealers.findUser(portalId, Number(popova.ID)))!;
+    const demo = (await t.ctx.portals.findById(portalId))!.settings.demo as { dealerItemIds: number[] };
+    const patched = await api(head).patch(`/dealers/${demo.dealerItemIds[1]}/users/${linked.id}`).send({ role: 'dealer_accountant' });
+    expect(patched.status, patched.text).toBe(200);
+
+    frame = await openCabinet(Number(popova.ID), { hash: '#/checkout' });
+    // Checkout is not for an accountant: the shell shows home instead, without the cart tab and badge.
+    await frame.waitForSelector('[data-testid="credit-panel"]');
+    expect(await frame.locator('[data-testid="cabinet-shell"]').getAttribute('data-screen')).toBe('home');
+    expect(await frame.locator('[data-testid="tab-cart"]').count()).toBe(0);
+    expect(await frame.locator('[data-testid="shell-cart-badge"]').count()).toBe(0);
+    expect(await frame.locator('[data-testid="tab-orders"]').count()).toBe(1);
+    expect(await frame.locator('[data-testid="credit-debt"]').count()).toBe(1);
+    await shot(frame, 'cabinet-06b-accountant-home');
   });
 
   it('when staff pick a dealer and act as its user, then a banner says so on every screen, the dealer’s orders are there, and exit ends it', async () => {
@@ -217,7 +258,7 @@ describe('dealer cabinet: home, checkout, orders, act as dealer', () => {
     await frame.fill('[data-testid="dealer-search"]', dealerA().title.slice(5, 14));
     await frame.click(`[data-testid="dealer-pick"]:has-text("${dealerA().title}")`);
     await frame.waitForSelector('[data-testid="act-as-user"]');
-    await screenshot(page, 'cabinet-07-staff-pick-user');
+    await shot(frame, 'cabinet-07-staff-pick-user');
     const head = (await t.ctx.dealers.findUser(portalId, dealerA().userIds[0]!))!;
     await frame.click(`[data-testid="act-as-user"]:has-text("${head.name}") [data-testid="act-as-start"]`);
     await frame.waitForSelector('[data-testid="act-as-banner"]');
@@ -226,7 +267,7 @@ describe('dealer cabinet: home, checkout, orders, act as dealer', () => {
     expect(banner).toContain(dealerA().title);
     expect(await frame.locator('[data-testid="shell-dealer"]').textContent()).toBe(dealerA().title);
     await frame.waitForSelector('[data-testid="credit-panel"]');
-    await screenshot(page, 'cabinet-08-act-as-home');
+    await shot(frame, 'cabinet-08-act-as-home');
     await frame.click('[data-testid="tab-orders"]');
     await frame.waitForSelector('[data-testid="order-row"]');
     expect(await frame.locator('[data-testid="act-as-banner"]').count()).toBe(1);

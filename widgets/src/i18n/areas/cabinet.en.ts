@@ -72,6 +72,7 @@ export const cabinetEn: CabinetMessages = {
   'cab.checkout.submitting': 'Placing…',
   'cab.checkout.blocked': 'The order cannot be placed now',
   'cab.checkout.blockedLimit': 'The order total {total} exceeds the available credit {available} by {over}. Credit limit {limit}, current debt {debt}.',
+  'cab.checkout.blockedLimitUsed': 'The credit limit {limit} is used up: the current debt is {debt}. An order for {total} cannot be placed.',
   'cab.checkout.blockedOverdue': 'There is an overdue debt of {overdue}: {days} days overdue, while at most {allowed} days are allowed.',
   'cab.checkout.blockedInactive': 'Work with your company is paused.',
   'cab.checkout.blockedCurrency': 'The order currency differs from the contract currency.',

@@ -71,6 +71,7 @@ export const cabinetRu = {
   'cab.checkout.submitting': 'Оформляем…',
   'cab.checkout.blocked': 'Заказ сейчас нельзя оформить',
   'cab.checkout.blockedLimit': 'Сумма заказа {total} превышает доступный кредит {available} на {over}. Кредитный лимит {limit}, текущая задолженность {debt}.',
+  'cab.checkout.blockedLimitUsed': 'Кредитный лимит {limit} исчерпан: текущая задолженность {debt}. Заказ на {total} оформить нельзя.',
   'cab.checkout.blockedOverdue': 'Есть просроченная задолженность {overdue}: просрочка {days} дн., а допускается не более {allowed} дн.',
   'cab.checkout.blockedInactive': 'Работа с вашей компанией приостановлена.',
   'cab.checkout.blockedCurrency': 'Валюта заказа не совпадает с валютой договора.',

@@ -13,7 +13,9 @@ export function CreditVerdict({ credit }: { credit: CreditCheck }) {
     const text =
       credit.reason === 'overdue'
         ? t('cab.checkout.blockedOverdue', { days: credit.overdueDays ?? 0, allowed: credit.allowedOverdueDays ?? 0, overdue: m(credit.overdue) })
-        : credit.reason === 'over_limit'
+        : credit.reason === 'over_limit' && credit.availableCredit !== null && Number(credit.availableCredit) <= 0
+          ? t('cab.checkout.blockedLimitUsed', { limit: m(credit.creditLimit), debt: m(credit.debt), total: m(credit.orderTotal) })
+          : credit.reason === 'over_limit'
           ? t('cab.checkout.blockedLimit', { over: m(credit.overBy), total: m(credit.orderTotal), available: m(credit.availableCredit), limit: m(credit.creditLimit), debt: m(credit.debt) })
           : credit.reason === 'dealer_inactive'
             ? t('cab.checkout.blockedInactive')

@@ -184,7 +184,7 @@ function OrderBody({ page, reload }: { page: OrderPage; reload(): void }) {
               <Box component="li" key={i} sx={{ mb: 0.5 }}>
                 <Typography variant="body2">
                   <b>{e.stage ? e.stage.name : t(eventKey(e.kind))}</b>
-                  {e.message ? ` — ${e.message}` : ''}
+                  {e.message && showsMessage(e) ? ` — ${e.message}` : ''}
                 </Typography>
                 <Typography variant="caption" color="text.secondary">
                   {dateTime(e.at)}
@@ -220,6 +220,8 @@ const EVENT_KEYS: Record<string, MessageKey> = {
 };
 const DOC_KEYS: Record<string, MessageKey> = { invoice: 'cab.doc.invoice', waybill: 'cab.doc.waybill', upd: 'cab.doc.upd', act: 'cab.doc.act', 'credit-note': 'cab.doc.creditNote', payment: 'cab.doc.payment' };
 const eventKey = (kind: string): MessageKey => EVENT_KEYS[kind] ?? 'cab.event.other';
+/** Only people's own words are shown (a cancel reason, a dealer's comment); the server's technical notes are not. */
+const showsMessage = (e: OrderPage['timeline'][number]) => e.stage?.key === 'cancelled' || e.kind === 'changes_agreed' || e.kind === 'changes_declined';
 
 function Fact({ label, value, strong, testId }: { label: string; value: string; strong?: boolean; testId?: string }) {
   return (

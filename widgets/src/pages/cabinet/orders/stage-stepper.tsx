@@ -26,7 +26,7 @@ export function StageStepper({ order, timeline }: { order: OrderSummary; timelin
       {steps.map((s, i) => {
         const color = s.state === 'cancelled' ? 'error.main' : s.state === 'done' ? 'success.main' : s.state === 'current' ? 'primary.main' : 'grey.400';
         return (
-          <Box key={s.key} sx={{ flex: 1, minWidth: 92, position: 'relative', textAlign: 'center' }} data-testid="stage-step" data-key={s.key} data-state={s.state}>
+          <Box key={s.key} sx={{ flex: 1, minWidth: 66, px: 0.25, position: 'relative', textAlign: 'center' }} data-testid="stage-step" data-key={s.key} data-state={s.state}>
             {i > 0 && <Box sx={{ position: 'absolute', top: 13, right: '50%', width: '100%', height: 2, bgcolor: s.state === 'todo' ? 'grey.300' : color, zIndex: 0 }} />}
             <Box
               sx={{
@@ -50,10 +50,10 @@ export function StageStepper({ order, timeline }: { order: OrderSummary; timelin
             >
               {s.state === 'done' ? <CheckIcon sx={{ fontSize: 16 }} /> : s.state === 'cancelled' ? <CloseIcon sx={{ fontSize: 16 }} /> : s.state === 'current' ? i + 1 : <Box component="span" sx={{ color: 'grey.500' }}>{i + 1}</Box>}
             </Box>
-            <Typography sx={{ fontSize: 12, fontWeight: s.state === 'current' || s.state === 'cancelled' ? 700 : 500, mt: 0.5, color: s.state === 'todo' ? 'text.secondary' : 'text.primary', lineHeight: 1.2 }}>
+            <Typography sx={{ fontSize: 11.5, fontWeight: s.state === 'current' || s.state === 'cancelled' ? 700 : 500, mt: 0.5, color: s.state === 'todo' ? 'text.secondary' : 'text.primary', lineHeight: 1.2 }}>
               {t(`cab.stage.${s.key}` as MessageKey)}
             </Typography>
-            <Typography sx={{ fontSize: 11, color: 'text.secondary', minHeight: 14 }}>{s.at && s.state !== 'todo' ? dateTime(s.at) : ''}</Typography>
+            <Typography sx={{ fontSize: 10.5, color: 'text.secondary', minHeight: 14, lineHeight: 1.2 }}>{s.at && s.state !== 'todo' ? dateTime(s.at) : ''}</Typography>
           </Box>
         );
       })}

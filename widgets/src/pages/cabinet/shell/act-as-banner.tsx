@@ -15,7 +15,7 @@ export function ActAsBanner() {
       sx={{ mb: 1.5, alignItems: 'center' }}
       data-testid="act-as-banner"
       action={
-        <Button color="inherit" size="small" variant="outlined" onClick={stopActing} data-testid="act-as-exit">
+        <Button color="inherit" size="small" variant="outlined" onClick={stopActing} data-testid="act-as-exit" sx={{ whiteSpace: 'nowrap' }}>
           {t('cab.actAs.exit')}
         </Button>
       }

@@ -44,7 +44,11 @@ export function CabinetShell() {
           <Box sx={{ flex: 1, minWidth: 220 }}>
             <CabinetSearchBox />
           </Box>
-          {caps.canOrder && <CartBadge />}
+          {caps.canOrder && (
+            <Box data-testid="shell-cart-badge">
+              <CartBadge />
+            </Box>
+          )}
           {caps.readOnly && !caps.isStaff && <Chip size="small" variant="outlined" label={t('cab.readOnly')} data-testid="shell-read-only" />}
         </Box>
         <Tabs value={TAB_OF[shown]} onChange={(_e, v: TabKey) => go(v)} sx={{ px: 1, minHeight: 40, borderTop: 1, borderColor: 'divider' }} data-testid="cabinet-tabs">
