@@ -10,6 +10,7 @@ export const cabinetEn: CabinetMessages = {
   'cab.legalEntity': 'Legal entity',
   'cab.inn': 'TIN',
 
+  'cab.actAs.title': 'Work on behalf of a dealer',
   'cab.actAs.intro': 'Find a dealer and pick one of its users: you will work in the cabinet on their behalf — the catalog with their prices, the cart, checkout and orders. Every action is recorded as yours, as the manager.',
   'cab.actAs.pickFirst': 'Pick a dealer on the left to see its users',
   'cab.actAs.noUsers': 'The dealer has no cabinet users yet',

@@ -10,7 +10,7 @@ import type { ActingAs, LegalEntityChoice } from './cabinet-types.js';
 import { CabinetShell } from './shell/cabinet-shell.js';
 import { CabinetShellContext, type CabinetShellValue } from './shell/cabinet-shell-context.js';
 import { capabilitiesOf } from './shell/capabilities.js';
-import { navFromHash, writeHash, type Nav } from './shell/screen-hash.js';
+import { hashOf, navFromHash, type Nav } from './shell/screen-hash.js';
 import { readMemory, writeMemory } from './shell/session-memory.js';
 
 /**
@@ -114,4 +114,13 @@ export function CabinetProvider({ home, children }: { home: CabinetHome; childre
       <CabinetContext.Provider value={value}>{children}</CabinetContext.Provider>
     </CabinetShellContext.Provider>
   );
+}
+
+/** Writes the screen into the frame's address without a history entry or a hashchange event. */
+function writeHash(nav: Nav): void {
+  try {
+    window.history.replaceState(window.history.state, '', hashOf(nav));
+  } catch {
+    // A sandboxed frame may refuse; the screen still changes.
+  }
 }

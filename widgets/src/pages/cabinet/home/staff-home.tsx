@@ -31,7 +31,7 @@ export function StaffHome() {
   if (home.kind !== 'staff') return null;
   return (
     <>
-      <CardHeader title={t('cabinet.staffTitle')} subtitle={t('cabinet.dealersTotal', { n: home.dealersTotal })} chip={<Chip size="small" label={t(roleLabelKey(home.me.role))} />} />
+      <CardHeader title={t('cab.actAs.title')} subtitle={t('cabinet.dealersTotal', { n: home.dealersTotal })} chip={<Chip size="small" label={t(roleLabelKey(home.me.role))} />} />
       <Alert severity="info" sx={{ mb: 1.5 }}>
         {t('cab.actAs.intro')}
       </Alert>

@@ -220,8 +220,8 @@ const EVENT_KEYS: Record<string, MessageKey> = {
 };
 const DOC_KEYS: Record<string, MessageKey> = { invoice: 'cab.doc.invoice', waybill: 'cab.doc.waybill', upd: 'cab.doc.upd', act: 'cab.doc.act', 'credit-note': 'cab.doc.creditNote', payment: 'cab.doc.payment' };
 const eventKey = (kind: string): MessageKey => EVENT_KEYS[kind] ?? 'cab.event.other';
-/** Only people's own words are shown (a cancel reason, a dealer's comment); the server's technical notes are not. */
-const showsMessage = (e: OrderPage['timeline'][number]) => e.stage?.key === 'cancelled' || e.kind === 'changes_agreed' || e.kind === 'changes_declined';
+/** Only a person's own words are shown (the reason of a cancellation); the server's technical notes are not. */
+const showsMessage = (e: OrderPage['timeline'][number]) => e.stage?.key === 'cancelled';
 
 function Fact({ label, value, strong, testId }: { label: string; value: string; strong?: boolean; testId?: string }) {
   return (

@@ -33,7 +33,7 @@ export function CabinetShell() {
         <Box sx={{ display: 'flex', alignItems: 'center', gap: 1.5, px: 2, py: 1.25, flexWrap: 'wrap' }}>
           <StorefrontOutlinedIcon color="primary" />
           <Box sx={{ minWidth: 160, maxWidth: 360 }}>
-            <Typography sx={{ fontWeight: 700, fontSize: 16, lineHeight: 1.2 }} noWrap data-testid="shell-dealer">
+            <Typography sx={{ fontWeight: 700, fontSize: 16, lineHeight: 1.2 }} noWrap data-testid="cabinet-dealer-title">
               {dealer ? dealer.title : t('cab.staffMode')}
             </Typography>
             <Typography variant="caption" color="text.secondary" noWrap component="div">

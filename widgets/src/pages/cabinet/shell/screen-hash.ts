@@ -1,10 +1,10 @@
-import type { CabinetContextValue, CabinetScreen } from '../cabinet-context.js';
-
-const SCREENS: readonly CabinetScreen[] = ['home', 'catalog', 'cart', 'quick-order', 'saved-carts', 'checkout', 'orders', 'order'];
+/** The cabinet's screens as cabinet-context.tsx names them (kept free of React and the DOM, so tests run it in Node). */
+const SCREENS = ['home', 'catalog', 'cart', 'quick-order', 'saved-carts', 'checkout', 'orders', 'order'] as const;
+type Screen = (typeof SCREENS)[number];
 
 export interface Nav {
-  screen: CabinetScreen;
-  params: CabinetContextValue['params'];
+  screen: Screen;
+  params: Record<string, string | number | undefined>;
 }
 
 /**
@@ -13,22 +13,13 @@ export interface Nav {
  */
 export function navFromHash(hash: string): Nav | null {
   const [screen, id] = hash.replace(/^#\/?/, '').split('/');
-  if (!screen || !SCREENS.includes(screen as CabinetScreen)) return null;
+  if (!screen || !(SCREENS as readonly string[]).includes(screen)) return null;
   if (screen === 'order') return /^\d+$/.test(id ?? '') ? { screen: 'order', params: { orderId: Number(id) } } : null;
   if (screen === 'catalog' && /^\d+$/.test(id ?? '')) return { screen: 'catalog', params: { productId: Number(id) } };
-  return { screen: screen as CabinetScreen, params: {} };
+  return { screen: screen as Screen, params: {} };
 }
 
 export function hashOf(nav: Nav): string {
   const id = nav.screen === 'order' ? nav.params.orderId : nav.screen === 'catalog' ? nav.params.productId : undefined;
   return `#/${nav.screen}${id !== undefined ? `/${id}` : ''}`;
-}
-
-/** Writes the screen into the address without a history entry or a hashchange event. */
-export function writeHash(nav: Nav): void {
-  try {
-    window.history.replaceState(window.history.state, '', hashOf(nav));
-  } catch {
-    // A sandboxed frame may refuse; the screen still changes.
-  }
 }
