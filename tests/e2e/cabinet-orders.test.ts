@@ -120,7 +120,8 @@ beforeAll(async () => {
   await t.ctx.jobs.enqueue({ kind: PRICING_JOB_KINDS.syncAll, portalId, payload: {}, dedupKey: 'e2e-after-catalog', maxAttempts: 3 });
   await waitFor(async () => (await createPricingRulesRepository(t.ctx.db).list(portalId, {})).some((r) => r.source === 'offer' && r.rule !== null), 30_000, 'the demo offer resolved');
   browser = await launchBrowser();
-  page = await (await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: 'ru-RU' })).newPage();
+  // Tall enough for the messenger's app panel (it clips at the window's height) to show a whole screen.
+  page = await (await browser.newContext({ viewport: { width: 1360, height: 1500 }, locale: 'ru-RU' })).newPage();
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
 }, 150_000);
 
@@ -145,18 +146,33 @@ describe('dealer cabinet: home, checkout, orders, act as dealer', () => {
     expect(await frame.locator('[data-testid="tab-cart"]').count()).toBe(1);
     expect(await frame.locator('[data-testid="shell-cart-badge"]').count()).toBe(1);
     await shot(frame, 'cabinet-01-dealer-home');
+    // Notification settings: switching a kind off is stored for this dealer user.
+    await frame.click('[data-testid="notification-settings"] input[data-kind="goods_arrived"]');
+    await expect.poll(async () => (await t.ctx.dealers.findUser(portalId, dealerA().userIds[0]!))?.notificationSettings.goods_arrived, { timeout: 10_000 }).toBe(false);
+    expect(await frame.locator('[data-testid="notification-settings"] input[data-kind="goods_arrived"]').isChecked()).toBe(false);
   });
 
-  it('when an order is placed through the cart and checkout API, then it is in the orders list and its page shows the lines and the stage stepper', async () => {
+  it('when a dealer fills in checkout over a cart, then the order is placed, it is in the orders list and its page shows the lines and the stage stepper', async () => {
     let frame = await openCabinet(dealerA().userIds[0]!);
     const session = await sessionOf(frame);
     await addToCart(session, 3);
-    const preview = await api(session).get('/checkout');
-    expect(preview.body).toMatchObject({ canSubmit: true, credit: { result: 'ok' } });
-    const placed = await api(session).post('/checkout').send({ deliveryMethod: 'carrier', deliveryAddress: 'Москва, Складской проезд, 12', comment: 'Разгрузка с 9 до 18', requestId: `e2e-${Date.now()}` });
-    expect(placed.status, placed.text).toBe(201);
-    orderId = placed.body.order.id as number;
-    const number = placed.body.order.number as string;
+    frame = await openCabinet(dealerA().userIds[0]!, { hash: '#/checkout' });
+    await frame.waitForSelector('[data-testid="credit-verdict"][data-result="ok"]');
+    await frame.click('[data-testid="checkout-method"] label:has-text("Транспортная компания")');
+    await frame.waitForSelector('[data-testid="checkout-address"]');
+    // Carrier needs an address: the form says so before anything is sent.
+    await frame.click('[data-testid="checkout-submit"]');
+    await frame.waitForSelector('text=Укажите адрес доставки или выберите самовывоз');
+    await frame.fill('[data-testid="checkout-address"]', 'Москва, Складской проезд, 12');
+    await frame.fill('[data-testid="checkout-comment"]', 'Разгрузка с 9 до 18');
+    await shot(frame, 'cabinet-02a-checkout');
+    await frame.click('[data-testid="checkout-submit"]');
+    await frame.waitForSelector('[data-testid="order-notice"]');
+    orderId = Number((await frame.evaluate<string>('window.location.hash')).replace('#/order/', ''));
+    const stored = (await createOrdersRepository(t.ctx.db).get(portalId, orderId))!;
+    expect(stored).toMatchObject({ status: 'submitted', deliveryMethod: 'carrier', deliveryAddress: 'Москва, Складской проезд, 12', comment: 'Разгрузка с 9 до 18', companyId: dealerA().companyId });
+    const number = stored.number;
+    expect(stored.b24ItemId).toBeGreaterThan(0);
 
     frame = await openCabinet(dealerA().userIds[0]!);
     await frame.waitForSelector('[data-testid="open-order"]');
@@ -202,6 +218,23 @@ describe('dealer cabinet: home, checkout, orders, act as dealer', () => {
     const lines = await createOrdersRepository(t.ctx.db).lines(orderId);
     expect(Number(lines.find((l) => l.lineNo === line.lineNo)?.baseQty)).toBe(7);
     await shot(frame, 'cabinet-05-changes-agreed');
+  });
+
+  it('when the dealer repeats the order, then its lines go to the cart; when they cancel it, then the stepper ends in a red cancelled step', async () => {
+    let frame = await openCabinet(dealerA().userIds[0]!, { hash: `#/order/${orderId}` });
+    const session = await sessionOf(frame);
+    await frame.click('[data-testid="order-repeat"]');
+    await expect.poll(() => frame.locator('[data-testid="cabinet-shell"]').getAttribute('data-screen'), { timeout: 10_000 }).toBe('cart');
+    expect((await api(session).get('/cart')).body.lines).toHaveLength(3);
+
+    frame = await openCabinet(dealerA().userIds[0]!, { hash: `#/order/${orderId}` });
+    await frame.click('[data-testid="order-cancel"]');
+    await frame.click('[data-testid="order-cancel-confirm"]');
+    await frame.waitForSelector('[data-testid="stage-stepper"][data-stage="cancelled"]');
+    expect(await frame.locator('[data-testid="stage-step"][data-key="cancelled"]').getAttribute('data-state')).toBe('cancelled');
+    expect(await frame.locator('[data-testid="order-cancel"]').count()).toBe(0);
+    expect((await createOrdersRepository(t.ctx.db).get(portalId, orderId))!.stageKey).toBe('cancelled');
+    await shot(frame, 'cabinet-05b-order-cancelled');
   });
 
   it('when a dealer is over its credit limit with the blocking rule on, then checkout says why and cannot be submitted', async () => {

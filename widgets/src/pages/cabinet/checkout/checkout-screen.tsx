@@ -128,7 +128,10 @@ export function CheckoutScreen() {
                     size="small"
                     label={t('cab.checkout.address')}
                     value={address}
-                    onChange={(e) => setAddress(e.target.value)}
+                    onChange={(e) => {
+                      setAddress(e.target.value);
+                      setErrors((list) => list.filter((x) => x.field !== 'deliveryAddress'));
+                    }}
                     error={Boolean(fieldError('deliveryAddress'))}
                     helperText={fieldError('deliveryAddress')}
                     sx={{ mb: 2 }}
