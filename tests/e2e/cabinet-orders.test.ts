@@ -234,6 +234,7 @@ describe('dealer cabinet: home, checkout, orders, act as dealer', () => {
     expect(await frame.locator('[data-testid="stage-step"][data-key="cancelled"]').getAttribute('data-state')).toBe('cancelled');
     expect(await frame.locator('[data-testid="order-cancel"]').count()).toBe(0);
     expect((await createOrdersRepository(t.ctx.db).get(portalId, orderId))!.stageKey).toBe('cancelled');
+    await frame.waitForSelector('[role="dialog"]', { state: 'detached' });
     await shot(frame, 'cabinet-05b-order-cancelled');
   });
 
@@ -301,13 +302,20 @@ describe('dealer cabinet: home, checkout, orders, act as dealer', () => {
     expect(banner).toContain(dealerA().title);
     expect(await frame.locator('[data-testid="cabinet-dealer-title"]').textContent()).toBe(dealerA().title);
     await frame.waitForSelector('[data-testid="credit-panel"]');
+    // The catalog side is scoped to the dealer (dealers.id): its offers show as they do for the dealer.
+    await frame.waitForSelector('[data-testid="offers-banner"] [data-testid="offer"]');
     await shot(frame, 'cabinet-08-act-as-home');
     await frame.click('[data-testid="tab-orders"]');
     await frame.waitForSelector('[data-testid="order-row"]');
     expect(await frame.locator('[data-testid="act-as-banner"]').count()).toBe(1);
-    // The cart is the dealer user's: the staff session reaches it with actAs.
+    // Checkout works on the dealer user's cart (the lines the repeat put there), through actAs.
     const staff = await sessionOf(frame);
-    expect((await api(staff).get(`/cart?actAs=${head.b24UserId}`)).status).toBe(200);
+    const cart = await api(staff).get(`/cart?actAs=${head.b24UserId}`);
+    expect(cart.body.lines).toHaveLength(3);
+    await frame.evaluate("window.location.hash = '#/checkout'");
+    await frame.waitForSelector('[data-testid="credit-verdict"]');
+    expect(await digits(frame, 'checkout-total')).toBe(`${Number(cart.body.totals.amount).toLocaleString('ru-RU', { minimumFractionDigits: 2 }).replace(/\s/g, '')}₽`);
+    expect(await frame.locator('[data-testid="act-as-banner"]').count()).toBe(1);
     await frame.click('[data-testid="act-as-exit"]');
     await frame.waitForSelector('[data-testid="dealer-search"]');
     expect(await frame.locator('[data-testid="act-as-banner"]').count()).toBe(0);

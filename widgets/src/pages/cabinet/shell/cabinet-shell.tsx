@@ -49,7 +49,7 @@ export function CabinetShell() {
               <CartBadge />
             </Box>
           )}
-          {caps.readOnly && !caps.isStaff && <Chip size="small" variant="outlined" label={t('cab.readOnly')} data-testid="shell-read-only" />}
+          {caps.readOnly && !caps.isStaff && !caps.canReadFinance && <Chip size="small" variant="outlined" label={t('cab.readOnly')} data-testid="shell-read-only" />}
         </Box>
         <Tabs value={TAB_OF[shown]} onChange={(_e, v: TabKey) => go(v)} sx={{ px: 1, minHeight: 40, borderTop: 1, borderColor: 'divider' }} data-testid="cabinet-tabs">
           {tabs.map((k) => (
