@@ -15,7 +15,6 @@ export function OrderLines({ page }: { page: OrderPage }) {
         <TableHead>
           <TableRow>
             <TableCell sx={{ width: 36 }}>#</TableCell>
-            <TableCell sx={{ width: 120 }}>{t('cab.order.sku')}</TableCell>
             <TableCell>{t('lines.product')}</TableCell>
             <TableCell align="right">{t('lines.quantity')}</TableCell>
             <TableCell align="right">{t('lines.price')}</TableCell>
@@ -30,7 +29,7 @@ export function OrderLines({ page }: { page: OrderPage }) {
         </TableBody>
         <TableFooter>
           <TableRow>
-            <TableCell colSpan={6} align="right" sx={{ fontWeight: 600, color: 'text.primary' }}>
+            <TableCell colSpan={5} align="right" sx={{ fontWeight: 600, color: 'text.primary' }}>
               {t('common.total')}
             </TableCell>
             <TableCell align="right" sx={{ whiteSpace: 'nowrap', fontWeight: 700, color: 'text.primary', fontSize: 14 }} data-testid="order-total">
@@ -49,7 +48,7 @@ export function OrderLines({ page }: { page: OrderPage }) {
             </TableCell>
           </TableRow>
           <TableRow>
-            <TableCell colSpan={7} sx={{ borderBottom: 0 }}>
+            <TableCell colSpan={6} sx={{ borderBottom: 0 }}>
               <Typography variant="caption" color="text.secondary">
                 {t('lines.count', { n: page.totals.lines })}
               </Typography>
@@ -77,7 +76,6 @@ function LineRow({ line: l, currency }: { line: OrderLine; currency: string }) {
     <>
       <TableRow hover data-testid="order-line" data-proposed={p ? p.kind : undefined} sx={p ? { bgcolor: removed ? '#fdecea' : '#fff6e0', '& td': { borderBottomColor: p.comment ? 'transparent' : undefined } } : undefined}>
         <TableCell sx={{ color: 'text.secondary' }}>{l.lineNo}</TableCell>
-        <TableCell sx={{ color: 'text.secondary', whiteSpace: 'nowrap' }}>{p?.kind === 'replace' ? <>{old(l.sku ?? '')}<div>{p.sku}</div></> : l.sku}</TableCell>
         <TableCell sx={removed ? { textDecoration: 'line-through' } : undefined}>
           {p?.kind === 'replace' ? (
             <>
@@ -87,6 +85,9 @@ function LineRow({ line: l, currency }: { line: OrderLine; currency: string }) {
           ) : (
             l.name
           )}
+          <Typography component="div" variant="caption" color="text.secondary">
+            {t('cab.order.sku')}: {p?.kind === 'replace' && p.sku ? p.sku : (l.sku ?? '—')}
+          </Typography>
           {p && (
             <Typography component="div" variant="caption" sx={{ color: removed ? 'error.main' : 'warning.dark', fontWeight: 600 }} data-testid="line-change-label">
               {t(`cab.order.change.${p.kind}` as MessageKey)}
@@ -130,7 +131,7 @@ function LineRow({ line: l, currency }: { line: OrderLine; currency: string }) {
       {p?.comment && (
         <TableRow sx={{ bgcolor: removed ? '#fdecea' : '#fff6e0' }}>
           <TableCell />
-          <TableCell colSpan={6} sx={{ pt: 0, fontSize: 12, color: 'text.secondary' }}>
+          <TableCell colSpan={5} sx={{ pt: 0, fontSize: 12, color: 'text.secondary' }}>
             {t('cab.order.managerComment')}: {p.comment}
           </TableCell>
         </TableRow>
