@@ -220,14 +220,24 @@ describe('dealer cabinet: home, checkout, orders, act as dealer', () => {
     await shot(frame, 'cabinet-05-changes-agreed');
   });
 
-  it('when the dealer repeats the order, then its lines go to the cart; when they cancel it, then the stepper ends in a red cancelled step', async () => {
+  it('when the dealer repeats the order, then its lines go to the cart; a proposed removal declined keeps the line; a cancelled order ends in a red step', async () => {
     let frame = await openCabinet(dealerA().userIds[0]!, { hash: `#/order/${orderId}` });
     const session = await sessionOf(frame);
     await frame.click('[data-testid="order-repeat"]');
     await expect.poll(() => frame.locator('[data-testid="cabinet-shell"]').getAttribute('data-screen'), { timeout: 10_000 }).toBe('cart');
     expect((await api(session).get('/cart')).body.lines).toHaveLength(3);
 
+    // The manager proposes to remove a line; the dealer declines: the line stays as it was.
+    const manager = issueWidgetSession(t.ctx.config.app.secretKey, { portalId, userId: dealerA().managerId, role: 'manager', dealerId: null, widget: 'order-tab' }).token;
+    const second = (await api(manager).get(`/orders/${orderId}/manage`)).body.lines[1] as { id: number; lineNo: number };
+    expect((await api(manager).patch(`/orders/${orderId}/lines/${second.id}`).send({ remove: true })).status).toBe(200);
     frame = await openCabinet(dealerA().userIds[0]!, { hash: `#/order/${orderId}` });
+    await frame.waitForSelector('[data-testid="order-line"][data-proposed="remove"]');
+    await frame.click('[data-testid="changes-decline"]');
+    await frame.waitForSelector('[data-testid="order-changes"]', { state: 'detached' });
+    expect(await frame.locator('[data-testid="order-line"]').count()).toBe(3);
+    expect((await createOrdersRepository(t.ctx.db).get(portalId, orderId))!.changesPending).toBe(false);
+
     await frame.click('[data-testid="order-cancel"]');
     await frame.click('[data-testid="order-cancel-confirm"]');
     await frame.waitForSelector('[data-testid="stage-stepper"][data-stage="cancelled"]');
