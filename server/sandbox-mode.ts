@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { AppContext } from './context.js';
+import type { SandboxPortal } from '../sandbox/index.js';
 import { seedSandboxDemo } from './sandbox-demo.js';
 
 /** Scopes the app asks for (README "Connecting a real Bitrix24 portal" lists the same). */
@@ -12,6 +13,10 @@ export interface SandboxHandle {
   webhookUrl: string;
   httpsWebhookUrl: string | null;
   memberId: string;
+  /** The running portal (tests drive its users and pages; main.ts only prints its URLs). */
+  portal: SandboxPortal;
+  /** Resolves when the demo data is seeded (or was already), or with why not. */
+  demo: Promise<'seeded' | 'already' | 'not-installed' | 'failed'>;
   close(): Promise<void>;
 }
 
@@ -49,13 +54,18 @@ export async function startSandboxMode(ctx: AppContext, appUrl: string): Promise
     if (result.page.status !== 200) ctx.logger.error({ status: result.page.status }, 'the sandbox install page answered with an error');
   }
   // Demo data needs the installer's smart processes: it waits for them in the background, the app is already serving.
-  void seedSandboxDemo(ctx, portal, erp?.catalog ?? null).catch((err: unknown) => ctx.logger.error({ err }, 'sandbox demo data could not be seeded'));
+  const demo = seedSandboxDemo(ctx, portal, erp?.catalog ?? null).catch((err: unknown) => {
+    ctx.logger.error({ err }, 'sandbox demo data could not be seeded');
+    return 'failed' as const;
+  });
   return {
     portalUrl: portal.url,
     erpUrl: erp?.baseUrl ?? null,
     webhookUrl: portal.webhookUrl,
     httpsWebhookUrl: portal.httpsWebhookUrl ?? null,
     memberId: portal.memberId,
+    portal,
+    demo,
     close: async () => {
       await erp?.close();
       await portal.close();

@@ -10,7 +10,7 @@ export type CabinetHome =
       kind: 'dealer';
       me: { userId: number; name: string; role: string; permissions: string[] };
       dealer: DealerSummary;
-      legalEntities: Array<{ id: number; name: string; inn: string | null; kpp: string | null; isMain: boolean }>;
+      legalEntities: Array<{ id: number; companyId: number; name: string; inn: string | null; kpp: string | null; isMain: boolean }>;
     }
   | { kind: 'staff'; me: { userId: number; role: string; permissions: string[] }; dealersTotal: number };
 
@@ -36,7 +36,7 @@ export async function readCabinetHome(ctx: AppContext, scope: RequestScope, deal
     kind: 'dealer',
     me: { userId: session.userId, name: dealerUser.name, role: session.role, permissions: permissionsOf(session.role, session.grants) },
     dealer: summarizeDealer(dealer, lang, manager, installedSmartProcess(portal.settings, 'dealers')?.entityTypeId ?? null),
-    legalEntities: entities.filter((e) => allowed.length === 0 || allowed.includes(e.id)).map((e) => ({ id: e.id, name: e.name, inn: e.inn, kpp: e.kpp, isMain: e.isMain })),
+    legalEntities: entities.filter((e) => allowed.length === 0 || allowed.includes(e.id)).map((e) => ({ id: e.id, companyId: e.companyId, name: e.name, inn: e.inn, kpp: e.kpp, isMain: e.isMain })),
   };
 }
 

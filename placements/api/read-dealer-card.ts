@@ -23,6 +23,8 @@ export interface PersonRef {
 }
 
 export interface DealerSummary {
+  /** DealerHub's dealer id (dealers.id): the catalog's `dealerId` when staff act as the dealer. */
+  id: number;
   itemId: number;
   title: string;
   stage: { key: string; name: string; color: string | null };
@@ -69,6 +71,7 @@ export function summarizeDealer(dealer: Dealer, lang: Lang, manager: PersonRef |
   const stageSpec = SMART_PROCESSES.find((s) => s.key === 'dealers')?.stages.find((s) => s.key === dealer.stage);
   const group = DEALER_GROUPS?.find((g) => g.xmlId === dealer.dealerGroup);
   return {
+    id: dealer.id,
     itemId: dealer.b24ItemId,
     title: dealer.title,
     stage: { key: dealer.stage, name: stageSpec?.name[lang] ?? dealer.stage, color: stageSpec?.color ?? null },

@@ -7,8 +7,9 @@ import { dealerApiGuard } from '../carts/api-guard.js';
 import { createPricingRulesRepository, type DealerPricing } from '../pricing/index.js';
 import { catalogFor } from './catalog-module.js';
 import { groupTree, listProducts, priceListRows, productCard, productPageJson, quoteSlot, suggest, visibleSlot } from './catalog.service.js';
-import { ZBreakdownQuery, ZCardQuery, ZPriceListQuery, ZProductIdParam, ZProductsQuery, ZSuggestQuery } from './catalog.schemas.js';
+import { ZBreakdownQuery, ZCardQuery, ZDealerParam, ZPriceListQuery, ZProductIdParam, ZProductsQuery, ZSuggestQuery } from './catalog.schemas.js';
 import { writePriceListCsv, writePriceListJson, writePriceListXlsx, type PriceListMeta } from './price-list-writers.js';
+import { listActiveOffers } from './list-offers.js';
 import type { PortalCatalog } from './portal-catalog.js';
 
 /**
@@ -104,6 +105,14 @@ export function catalogRoutes(ctx: AppContext): Router {
     if (!quote) throw new AppError('UNPROCESSABLE', `Product ${q.productId} has no price in the price type ${pricing.priceType?.name ?? '(none)'}`);
     noStore(res);
     res.json({ ...quote, productId: q.productId, priceType: pricing.priceType, dealerId: pricing.dealerId });
+  });
+
+  /** Special offers valid today for the viewer's dealer (the cabinet home's promotions banner). */
+  router.get('/catalog/offers', read, async (req, res) => {
+    const q = parse(ZDealerParam, req.query);
+    const { catalog, pricing } = await viewer(res, q.dealerId);
+    noStore(res);
+    res.json({ items: listActiveOffers(catalog, pricing), today: catalog.today() });
   });
 
   router.get('/search/suggest', read, async (req, res) => {

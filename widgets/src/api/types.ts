@@ -100,6 +100,8 @@ export interface PersonRef {
 }
 
 export interface DealerSummary {
+  /** DealerHub's dealer id (dealers.id): the catalog's dealerId when staff act as the dealer. */
+  id: number;
   itemId: number;
   title: string;
   stage: { key: string; name: string; color: string | null };
