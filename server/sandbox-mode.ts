@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { AppContext } from './context.js';
+import type { SandboxPortal } from '../sandbox/index.js';
 import { seedSandboxDemo } from './sandbox-demo.js';
 
 /** Scopes the app asks for (README "Connecting a real Bitrix24 portal" lists the same). */
@@ -12,6 +13,8 @@ export interface SandboxHandle {
   webhookUrl: string;
   httpsWebhookUrl: string | null;
   memberId: string;
+  /** The running portal (its store and seeded users), for tests that drive it in a browser. */
+  portal: SandboxPortal;
   close(): Promise<void>;
 }
 
@@ -56,6 +59,7 @@ export async function startSandboxMode(ctx: AppContext, appUrl: string): Promise
     webhookUrl: portal.webhookUrl,
     httpsWebhookUrl: portal.httpsWebhookUrl ?? null,
     memberId: portal.memberId,
+    portal,
     close: async () => {
       await erp?.close();
       await portal.close();

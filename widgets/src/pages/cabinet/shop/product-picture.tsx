@@ -1,0 +1,26 @@
+import ImageOutlinedIcon from '@mui/icons-material/ImageOutlined';
+import { Box } from '@mui/material';
+import { useState } from 'react';
+
+/**
+ * Only addresses a browser can load: the ERP sends bare file names ("B18-002800E_1.jpg") until the catalog serves
+ * pictures, and loading those relative to the page would only produce 404/405s.
+ */
+export function loadableUrl(src: string | null): string | null {
+  return src && /^(https?:\/\/|\/|data:image\/)/i.test(src) ? src : null;
+}
+
+/** A product picture at a fixed size; a neutral placeholder when there is none or it does not load. */
+export function ProductPicture({ src, size, alt = '' }: { src: string | null; size: number | string; alt?: string }) {
+  const [failed, setFailed] = useState(false);
+  const url = loadableUrl(src);
+  return (
+    <Box sx={{ width: size, height: size, flexShrink: 0, display: 'flex', alignItems: 'center', justifyContent: 'center', bgcolor: 'grey.100', borderRadius: 1, overflow: 'hidden' }}>
+      {url && !failed ? (
+        <Box component="img" src={url} alt={alt} loading="lazy" onError={() => setFailed(true)} sx={{ maxWidth: '100%', maxHeight: '100%', objectFit: 'contain' }} />
+      ) : (
+        <ImageOutlinedIcon sx={{ color: 'grey.400', fontSize: typeof size === 'number' ? Math.max(16, size / 2.2) : 40 }} />
+      )}
+    </Box>
+  );
+}
