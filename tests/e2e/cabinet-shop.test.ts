@@ -41,6 +41,7 @@ function withPreviewEntry(html: string): string {
 /** The cabinet frame alone (the portal around it is the sandbox's): its top `height` pixels or all of it. */
 async function shot(name: string, height?: number): Promise<void> {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  await page.evaluate('window.scrollTo(0, 0)');
   const frame = page.locator('iframe[data-placement="IM_NAVIGATION"]');
   const box = (await frame.boundingBox())!;
   await page.screenshot({ path: join(ARTIFACTS_DIR, `${name}.png`), clip: { x: box.x, y: box.y, width: box.width, height: Math.min(height ?? box.height, box.height) }, fullPage: true });
@@ -186,6 +187,7 @@ describe('dealer cabinet: catalog, search, cart, quick order, saved carts', () =
     await f.waitForSelector('[data-testid="product-card"] [data-testid="card-sku"]');
     await f.locator('[data-testid="product-card"] [data-testid="price"]').first().click();
     await f.waitForSelector('[data-testid="breakdown-step"]');
+    await page.waitForTimeout(400); // the popover's grow-in, for the screenshot
     expect(await f.locator('[data-testid="breakdown-step"]').first().textContent()).toMatch(/Базовая цена/);
     await shot('shop-06-card-breakdown');
     await page.keyboard.press('Escape');
@@ -221,9 +223,15 @@ describe('dealer cabinet: catalog, search, cart, quick order, saved carts', () =
     const line = f.locator(`[data-testid="cart-line"][data-sku="${goodSku}"]`);
     await expect.poll(() => line.locator('[data-testid="line-qty"]').inputValue(), { timeout: 10_000 }).toBe('7');
     expect(await f.locator('[data-testid="cart-total"]').textContent()).toMatch(/₽/);
+    const lineTotal = await line.locator('[data-testid="line-total"]').textContent();
+    const before = await f.locator('[data-testid="cart-total"]').textContent();
     await line.locator('[data-testid="line-qty"]').fill('4');
     await line.locator('[data-testid="line-qty"]').press('Enter');
-    await expect.poll(() => line.locator('[data-testid="line-qty"]').inputValue(), { timeout: 10_000 }).toBe('4');
+    await expect.poll(() => line.locator('[data-testid="line-total"]').textContent(), { timeout: 10_000 }).not.toBe(lineTotal);
+    expect(await f.locator('[data-testid="cart-total"]').textContent()).not.toBe(before);
+    await f.waitForSelector('[data-testid="cart-checkout"]:not([disabled])');
+    const [stored] = (await ctx.db.sequelize.query('SELECT qty, unit FROM cart_lines WHERE sku = ?', { replacements: [goodSku] }))[0] as Array<{ qty: string; unit: string }>;
+    expect({ qty: Number(stored!.qty), unit: stored!.unit }).toEqual({ qty: 4, unit: 'base' });
     await shot('shop-08-cart');
   });
 

@@ -28,7 +28,9 @@ export function FrameProvider({ children }: { children: ReactNode }) {
     initializeB24Frame()
       .then((frame) => {
         if (cancelled) return;
-        const fit = () => void frame.parent.resizeWindow(document.documentElement.scrollWidth, document.documentElement.scrollHeight).catch(() => {});
+        // The body's own height, not the document's: the document is never shorter than the frame, so a page that got
+        // shorter (tiles → table, a closed report) would keep the frame at its tallest forever.
+        const fit = () => void frame.parent.resizeWindow(document.documentElement.scrollWidth, document.body.scrollHeight).catch(() => {});
         observer = new ResizeObserver(fit);
         observer.observe(document.body);
         fit();

@@ -15,6 +15,7 @@ export const shopEn: ShopMessages = {
   'shop.catalog.city': 'City: {city}',
   'shop.catalog.inStockOnly': 'In stock only',
   'shop.catalog.found': 'Found: {n}',
+  'shop.catalog.rowsOf': '{from}–{to} of {count}',
   'shop.catalog.viewTable': 'Table',
   'shop.catalog.viewTiles': 'Tiles',
   'shop.catalog.searchChip': 'Search: {q}',

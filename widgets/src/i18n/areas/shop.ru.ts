@@ -14,6 +14,7 @@ export const shopRu = {
   'shop.catalog.city': 'Город: {city}',
   'shop.catalog.inStockOnly': 'Только в наличии',
   'shop.catalog.found': 'Найдено: {n}',
+  'shop.catalog.rowsOf': '{from}–{to} из {count}',
   'shop.catalog.viewTable': 'Таблица',
   'shop.catalog.viewTiles': 'Плитка',
   'shop.catalog.searchChip': 'Поиск: {q}',

@@ -64,7 +64,7 @@ function BreakdownTable({ productId, qty }: { productId: number; qty: string }) 
           {q.breakdown.map((s, i) => (
             <TableRow key={`${s.kind}-${s.ref}-${i}`} data-testid="breakdown-step">
               <TableCell>
-                <Typography variant="body2">{t(kindKey[s.kind])}: {s.title}</Typography>
+                <Typography variant="body2">{t(kindKey[s.kind])}{s.title && s.title !== s.kind ? `: ${s.title}` : ''}</Typography>
                 {s.conditions && <Typography variant="caption" color="text.secondary">{s.conditions}</Typography>}
               </TableCell>
               <TableCell>{s.how}</TableCell>

@@ -20,7 +20,7 @@ export function ProductCardDialog({ productId, scope, onClose, onOpen }: { produ
   const params = useShopParams();
   const state = useApi<ProductCardData>(`/catalog/products/${productId}`, { ...params.catalog, ...scope });
   return (
-    <Dialog open onClose={onClose} maxWidth="lg" fullWidth data-testid="product-card" slotProps={{ paper: { sx: { minHeight: '60vh' } } }}>
+    <Dialog open onClose={onClose} maxWidth="lg" fullWidth data-testid="product-card">
       <DialogTitle sx={{ pr: 6, py: 1.5 }}>
         {state.data ? state.data.name : t('common.loading')}
         <IconButton onClick={onClose} aria-label={t('common.close')} sx={{ position: 'absolute', right: 8, top: 8 }}><CloseIcon /></IconButton>

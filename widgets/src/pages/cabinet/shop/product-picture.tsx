@@ -1,14 +1,7 @@
 import ImageOutlinedIcon from '@mui/icons-material/ImageOutlined';
 import { Box } from '@mui/material';
 import { useState } from 'react';
-
-/**
- * Only addresses a browser can load: the ERP sends bare file names ("B18-002800E_1.jpg") until the catalog serves
- * pictures, and loading those relative to the page would only produce 404/405s.
- */
-export function loadableUrl(src: string | null): string | null {
-  return src && /^(https?:\/\/|\/|data:image\/)/i.test(src) ? src : null;
-}
+import { loadableUrl } from './picture-url.js';
 
 /** A product picture at a fixed size; a neutral placeholder when there is none or it does not load. */
 export function ProductPicture({ src, size, alt = '' }: { src: string | null; size: number | string; alt?: string }) {

@@ -24,7 +24,7 @@ export function ProductTable({ items, total, page, pageSize, loading, onPage, on
   onPage(page: number, pageSize: number): void;
   onOpen(id: number): void;
 }) {
-  const { t, lang } = useI18n();
+  const { t, lang, number } = useI18n();
   const columns = useMemo<GridColDef<ProductListItem>[]>(
     () => [
       { field: 'picture', headerName: '', width: 44, sortable: false, renderCell: (p) => <ProductPicture src={p.row.picture} size={32} /> },
@@ -36,17 +36,24 @@ export function ProductTable({ items, total, page, pageSize, loading, onPage, on
         minWidth: 220,
         sortable: false,
         renderCell: (p) => (
-          <Link component="button" type="button" underline="hover" onClick={() => onOpen(p.row.id)} sx={{ textAlign: 'left', fontSize: 13, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', maxWidth: '100%' }} title={p.row.name} data-testid="product-name">
+          <Link component="button" type="button" underline="hover" onClick={() => onOpen(p.row.id)} sx={{ textAlign: 'left', fontSize: 13, lineHeight: 1.3, overflow: 'hidden', display: '-webkit-box', WebkitLineClamp: 2, WebkitBoxOrient: 'vertical', maxWidth: '100%' }} title={p.row.name} data-testid="product-name">
             {p.row.name}
           </Link>
         ),
       },
-      { field: 'brand', headerName: t('shop.col.brand'), width: 120, sortable: false, valueGetter: (_v, row) => row.brand ?? '' },
+      { field: 'brand', headerName: t('shop.col.brand'), width: 110, sortable: false, valueGetter: (_v, row) => row.brand ?? '' },
       { field: 'price', headerName: t('shop.col.price'), width: 130, align: 'right', headerAlign: 'right', sortable: false, renderCell: (p) => <PriceWithBreakdown productId={p.row.id} price={p.row.price} /> },
       { field: 'stock', headerName: t('shop.col.stock'), width: 110, align: 'right', headerAlign: 'right', sortable: false, renderCell: (p) => <StockLabel stock={p.row.stock} unit={p.row.unit.name} /> },
-      { field: 'add', headerName: t('shop.col.qty'), width: 190, sortable: false, renderCell: (p) => <AddToCart product={p.row} /> },
+      { field: 'add', headerName: t('shop.col.qty'), width: 170, sortable: false, renderCell: (p) => <AddToCart product={p.row} /> },
     ],
     [t, onOpen],
+  );
+  const localeText = useMemo(
+    () => ({
+      ...(lang === 'ru' ? ruRU.components.MuiDataGrid.defaultProps.localeText : {}),
+      paginationDisplayedRows: ({ from, to, count }: { from: number; to: number; count: number }) => t('shop.catalog.rowsOf', { from: number(from), to: number(to), count: number(count) }),
+    }),
+    [lang, t, number],
   );
   const model: GridPaginationModel = { page: page - 1, pageSize };
   return (
@@ -66,7 +73,7 @@ export function ProductTable({ items, total, page, pageSize, loading, onPage, on
       disableColumnMenu
       disableColumnSorting
       disableRowSelectionOnClick
-      localeText={lang === 'ru' ? ruRU.components.MuiDataGrid.defaultProps.localeText : undefined}
+      localeText={localeText}
       sx={{ bgcolor: 'background.paper', height: 640, '& .MuiDataGrid-cell': { display: 'flex', alignItems: 'center' }, '& .MuiDataGrid-cell:focus, & .MuiDataGrid-cell:focus-within': { outline: 'none' } }}
     />
     </Box>

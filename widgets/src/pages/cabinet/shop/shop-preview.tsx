@@ -29,6 +29,8 @@ export function ShopPreview() {
   return (
     <CabinetContext.Provider value={value}>
       <WidgetFrame>
+        {/* A floor for the frame's height: the search list and dialogs need room even over a short cart. */}
+        <Box sx={{ minHeight: 760 }}>
         <Paper sx={{ display: 'flex', alignItems: 'center', gap: 2, px: 1.5, py: 1, mb: 1.5 }} data-testid="preview-header">
           <Typography variant="h6" sx={{ fontWeight: 700, whiteSpace: 'nowrap' }}>{t('app.name')}</Typography>
           <Tabs value={tab === 'other' ? false : tab} onChange={(_e, v: CabinetScreen) => go(v)} sx={{ minHeight: 36, '& .MuiTab-root': { minHeight: 36 } }}>
@@ -42,6 +44,7 @@ export function ShopPreview() {
         {screen === 'catalog' && <CatalogScreen />}
         {tab === 'cart' && <CartScreen />}
         {screen === 'checkout' && <Paper sx={{ p: 3 }} data-testid="preview-checkout">{t('shop.preview.checkout')}</Paper>}
+        </Box>
       </WidgetFrame>
     </CabinetContext.Provider>
   );
