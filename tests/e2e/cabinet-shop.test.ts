@@ -123,7 +123,7 @@ describe('dealer cabinet: catalog, search, cart, quick order, saved carts', () =
   let goodSku = '';
   let productName = '';
 
-  it('when the dealer opens the catalog, then groups with counts, facets and the priced table show, and a facet narrows the list', async () => {
+  it('when the dealer opens the catalog, then groups with counts, facets and the priced table show, a facet narrows the list, and city stock with in-stock only hides the rest', async () => {
     expect(await count('[data-testid="group-item"]')).toBeGreaterThan(3);
     const before = await total();
     expect(before).toBeGreaterThan(1000);
@@ -147,9 +147,19 @@ describe('dealer cabinet: catalog, search, cart, quick order, saved carts', () =
     await shot('shop-02-catalog-facet');
     await f.click('[data-testid="view-tiles"]');
     await f.waitForSelector('[data-testid="product-tile"]');
-    await shot('shop-03-catalog-tiles');
+    await shot('shop-03-catalog-tiles', 1000);
     await f.click('[data-testid="view-table"]');
     await f.click('[data-testid="facets-reset"]');
+    await expect.poll(total, { timeout: 10_000 }).toBe(before);
+    // Stock scope of one city plus "in stock only": fewer goods, each with stock there.
+    await f.click('[data-testid="scope-select"] [role="combobox"]');
+    await f.locator('[role="option"]', { hasText: 'Город:' }).first().click();
+    await f.locator('[data-testid="in-stock"] input').check();
+    await expect.poll(total, { timeout: 10_000 }).toBeLessThan(before);
+    await expect.poll(async () => (await f.locator('[data-testid="product-table"] [data-testid="stock"]').allTextContents()).every((s) => /\d/.test(s)), { timeout: 10_000 }).toBe(true);
+    await f.locator('[data-testid="in-stock"] input').uncheck();
+    await f.click('[data-testid="scope-select"] [role="combobox"]');
+    await f.locator('[role="option"]').first().click();
     await expect.poll(total, { timeout: 10_000 }).toBe(before);
   });
 
@@ -211,8 +221,8 @@ describe('dealer cabinet: catalog, search, cart, quick order, saved carts', () =
     expect(await bad.count()).toBe(1);
     expect(await bad.textContent()).toContain('NO-SUCH-SKU-777');
     expect(await bad.textContent()).toContain('не найден');
-    await shot('shop-07-quick-order-report');
     await expect.poll(() => f.locator('[data-testid="cart-badge-count"] .MuiBadge-badge').textContent(), { timeout: 10_000 }).toBe('2');
+    await shot('shop-07-quick-order-report');
   });
 
   it('when the dealer uploads a CSV, then its lines go to the cart and the cart shows them priced', async () => {
@@ -235,7 +245,7 @@ describe('dealer cabinet: catalog, search, cart, quick order, saved carts', () =
     await shot('shop-08-cart');
   });
 
-  it('when the dealer saves the cart under a name, then it is listed and loads back', async () => {
+  it('when the dealer saves the cart under a name, then it is listed, loads back and can be deleted', async () => {
     await f.click('[data-testid="cart-save"]');
     await f.fill('[data-testid="saved-name"]', 'Еженедельная закупка');
     await f.click('[data-testid="saved-name-confirm"]');
@@ -248,6 +258,10 @@ describe('dealer cabinet: catalog, search, cart, quick order, saved carts', () =
     await saved.locator('[data-testid="saved-replace"]').click();
     await f.waitForSelector('[data-testid="saved-notice"]');
     await shot('shop-09-saved-carts');
+    await saved.locator('[data-testid="saved-delete"]').click();
+    await f.click('[data-testid="saved-delete-confirm"]');
+    await saved.waitFor({ state: 'detached', timeout: 10_000 });
+    expect(((await ctx.db.sequelize.query("SELECT id FROM carts WHERE kind = 'saved'"))[0] as unknown[]).length).toBe(0);
     expect(problems.filter((p) => !p.includes('favicon'))).toEqual([]);
   });
 });

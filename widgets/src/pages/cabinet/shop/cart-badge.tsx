@@ -25,7 +25,7 @@ export function CartBadge() {
   const lines = cart.data?.totals.lines ?? 0;
   return (
     <ButtonBase onClick={() => go('cart')} sx={{ borderRadius: 1, px: 1, py: 0.5, gap: 1, '&:hover': { bgcolor: 'action.hover' } }} aria-label={t('shop.cart.title')} data-testid="cart-badge">
-      <Badge badgeContent={lines} color="primary" max={999} data-testid="cart-badge-count">
+      <Badge badgeContent={lines} color="primary" max={999} data-testid="cart-badge-count" sx={{ mr: 1 }}>
         <ShoppingCartOutlinedIcon />
       </Badge>
       <Box sx={{ textAlign: 'left' }}>
