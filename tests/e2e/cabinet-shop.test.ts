@@ -225,7 +225,7 @@ describe('dealer cabinet: catalog, search, cart, quick order, saved carts', () =
     await shot('shop-07-quick-order-report');
   });
 
-  it('when the dealer uploads a CSV, then its lines go to the cart and the cart shows them priced', async () => {
+  it('when the dealer uploads a CSV, then its lines go to the cart priced, and a quantity over the stock is flagged on its line', async () => {
     await f.setInputFiles('[data-testid="quick-file"]', { name: 'order.csv', mimeType: 'text/csv', buffer: Buffer.from(`Артикул;Количество\n${goodSku};5\nBAD-CSV-1;2\n`, 'utf8') });
     await expect.poll(() => f.locator('[data-testid="quick-summary"]').textContent(), { timeout: 10_000 }).toContain('Добавлено строк: 1 из 2');
     await expect.poll(() => f.locator('[data-testid="quick-rejected-line"]').textContent(), { timeout: 10_000 }).toContain('BAD-CSV-1');
@@ -233,11 +233,16 @@ describe('dealer cabinet: catalog, search, cart, quick order, saved carts', () =
     const line = f.locator(`[data-testid="cart-line"][data-sku="${goodSku}"]`);
     await expect.poll(() => line.locator('[data-testid="line-qty"]').inputValue(), { timeout: 10_000 }).toBe('7');
     expect(await f.locator('[data-testid="cart-total"]').textContent()).toMatch(/₽/);
+    // More than the city has: the line says how much there is.
+    await line.locator('[data-testid="line-qty"]').fill('99999');
+    await line.locator('[data-testid="line-qty"]').press('Enter');
+    await expect.poll(() => line.locator('[data-testid="line-stock-warning"]').textContent(), { timeout: 10_000 }).toMatch(/в наличии только [\d\s\u00a0]+ шт \(Москва\)/);
     const lineTotal = await line.locator('[data-testid="line-total"]').textContent();
     const before = await f.locator('[data-testid="cart-total"]').textContent();
     await line.locator('[data-testid="line-qty"]').fill('4');
     await line.locator('[data-testid="line-qty"]').press('Enter');
     await expect.poll(() => line.locator('[data-testid="line-total"]').textContent(), { timeout: 10_000 }).not.toBe(lineTotal);
+    expect(await line.locator('[data-testid="line-stock-warning"]').count()).toBe(0);
     expect(await f.locator('[data-testid="cart-total"]').textContent()).not.toBe(before);
     await f.waitForSelector('[data-testid="cart-checkout"]:not([disabled])');
     const [stored] = (await ctx.db.sequelize.query('SELECT qty, unit FROM cart_lines WHERE sku = ?', { replacements: [goodSku] }))[0] as Array<{ qty: string; unit: string }>;

@@ -1,7 +1,7 @@
 import DeleteOutlineIcon from '@mui/icons-material/DeleteOutlined';
 import WarningAmberIcon from '@mui/icons-material/WarningAmber';
 import { Box, IconButton, Link, MenuItem, Select, Table, TableBody, TableCell, TableHead, TableRow, TextField, Tooltip, Typography } from '@mui/material';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useI18n } from '../../../i18n/i18n.js';
 import { useCabinet } from '../cabinet-context.js';
 import { qtyProblemKey } from './add-to-cart.js';
@@ -29,7 +29,8 @@ export function CartLines({ cart, busy, onPatch, onRemove }: { cart: CartView; b
         </TableRow>
       </TableHead>
       <TableBody>
-        {cart.lines.map((line) => <LineRow key={`${line.id}-${line.productId}-${line.unit}`} line={line} busy={busy} onPatch={onPatch} onRemove={onRemove} />)}
+        {/* Keyed by product and unit: the server renumbers lines on every change, and a row must outlive that. */}
+        {cart.lines.map((line) => <LineRow key={`${line.productId}-${line.unit}`} line={line} busy={busy} onPatch={onPatch} onRemove={onRemove} />)}
       </TableBody>
     </Table>
   );
@@ -42,8 +43,12 @@ function LineRow({ line, busy, onPatch, onRemove }: { line: CartLine; busy: bool
   useEffect(() => setText(line.qty), [line.qty]);
   const parsed = parseQtyInput(text, { whole: isWholeUnit(line.unit, line.unitName) });
   const problem = 'problem' in parsed ? t(qtyProblemKey[parsed.problem]) : null;
+  // Enter and then leaving the field would otherwise send the same change twice.
+  const sent = useRef<string | null>(null);
   const commit = () => {
-    if ('qty' in parsed && parsed.qty !== line.qty) onPatch(line, { qty: parsed.qty });
+    if (!('qty' in parsed) || parsed.qty === line.qty || sent.current === `${line.id}:${parsed.qty}`) return;
+    sent.current = `${line.id}:${parsed.qty}`;
+    onPatch(line, { qty: parsed.qty });
   };
   const short = line.price && !line.stock.enough && line.problems.length === 0;
   const blocked = line.problems.length > 0;

@@ -59,7 +59,7 @@ export function CatalogScreen() {
           <TextField select size="small" label={t('shop.catalog.sort')} value={state.sort || (q ? 'relevance' : 'name:asc')} onChange={(e) => update({ sort: e.target.value })} sx={{ minWidth: 190 }} slotProps={{ select: { inputProps: { 'data-testid': 'sort-select' } } }}>
             {SORTS.filter((s) => q || s !== 'relevance').map((s) => <MenuItem key={s} value={s}>{t(`shop.sort.${s.replace(':', '_')}` as 'shop.sort.name_asc')}</MenuItem>)}
           </TextField>
-          <TextField select size="small" label={t('shop.catalog.stockScope')} value={state.scope} onChange={(e) => update({ scope: e.target.value })} sx={{ minWidth: 200 }} data-testid="scope-select">
+          <TextField select size="small" label={t('shop.catalog.stockScope')} value={state.scope} onChange={(e) => update({ scope: e.target.value })} sx={{ minWidth: 200 }} data-testid="scope-select" slotProps={{ inputLabel: { shrink: true }, select: { displayEmpty: true } }}>
             <MenuItem value="">{t('shop.catalog.allWarehouses')}</MenuItem>
             {(warehouses.data?.cities ?? []).map((c) => <MenuItem key={`c-${c}`} value={`city:${c}`}>{t('shop.catalog.city', { city: c })}</MenuItem>)}
             {(warehouses.data?.warehouses ?? []).map((w) => <MenuItem key={`w-${w.id}`} value={`wh:${w.id}`} sx={{ pl: 3 }}>{w.name}{w.city ? ` (${w.city})` : ''}</MenuItem>)}

@@ -36,7 +36,7 @@ export function ProductTable({ items, total, page, pageSize, loading, onPage, on
         minWidth: 220,
         sortable: false,
         renderCell: (p) => (
-          <Link component="button" type="button" underline="hover" onClick={() => onOpen(p.row.id)} sx={{ textAlign: 'left', fontSize: 13, lineHeight: 1.3, overflow: 'hidden', display: '-webkit-box', WebkitLineClamp: 2, WebkitBoxOrient: 'vertical', maxWidth: '100%' }} title={p.row.name} data-testid="product-name">
+          <Link component="button" type="button" underline="hover" onClick={() => onOpen(p.row.id)} sx={{ textAlign: 'left', fontSize: 13, lineHeight: 1.3, whiteSpace: 'normal', overflow: 'hidden', display: '-webkit-box', WebkitLineClamp: 2, WebkitBoxOrient: 'vertical', maxWidth: '100%' }} title={p.row.name} data-testid="product-name">
             {p.row.name}
           </Link>
         ),
