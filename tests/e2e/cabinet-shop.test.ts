@@ -7,6 +7,7 @@ import { composeApp } from '../../server/compose-app.js';
 import { loadConfig } from '../../server/config.js';
 import { closeContext, createContext, type AppContext } from '../../server/context.js';
 import { listen } from '../../server/http/serve.js';
+import { enqueuePricingRulesSync } from '../../server/modules/catalog/index.js';
 import { switchLayout } from '../../server/modules/search/index.js';
 import { startSandboxMode, type SandboxHandle } from '../../server/sandbox-mode.js';
 import { ARTIFACTS_DIR, launchBrowser, screenshot } from '../support/browser.js';
@@ -20,6 +21,8 @@ import { ensureWidgetsBuilt, waitFor } from '../http/placements-fixture.js';
  * test-artifacts/screenshots/shop-*.png.
  */
 const ROOT = resolve(import.meta.dirname, '..', '..');
+/** The demo's first dealer has a 12% contract discount on the catalog's first brand (server/sandbox-demo.ts). */
+const DISCOUNT_BRAND = 'MAY';
 let ctx: AppContext;
 let sandbox: SandboxHandle;
 let closeServer: () => Promise<void>;
@@ -102,6 +105,14 @@ beforeAll(async () => {
     const body = (await res.json()) as { total: number; items: Array<{ price: unknown }> };
     return body.total > 1000 && body.items.every((i) => i.price);
   }, 60_000, 'the dealer’s priced catalog');
+  // The demo's discount book is pulled before the dealers and goods it names are synced; pull it again now so the
+  // dealer's brand discount applies (DealerHub does the same on every rule change and hourly).
+  await enqueuePricingRulesSync(ctx, portal.id);
+  await waitFor(async () => {
+    const res = await fetch(`${appUrl}/api/catalog/products?pageSize=1&filters[brand][]=${encodeURIComponent(DISCOUNT_BRAND)}`, { headers: { 'X-DealerHub-Session': session } });
+    const body = (await res.json()) as { items: Array<{ price: { discountPercent: string } | null }> };
+    return Number(body.items[0]?.price?.discountPercent ?? 0) > 0;
+  }, 30_000, 'the dealer’s discounts applied');
   await page.reload();
   problems.length = 0;
   await openCabinet();
@@ -144,6 +155,12 @@ describe('dealer cabinet: catalog, search, cart, quick order, saved carts', () =
     // The grid takes its new rows a frame after the total above changed.
     const brands = async () => [...new Set((await f.locator('[data-testid="product-table"] .MuiDataGrid-row [data-field="brand"]').allTextContents()).map((b) => b.trim()))];
     await expect.poll(brands, { timeout: 10_000 }).toEqual([value]);
+    if (value === DISCOUNT_BRAND) {
+      // The dealer's contract discount: their price in red, the base price struck through, the percent.
+      const price = f.locator('[data-testid="product-table"] .MuiDataGrid-row').first().locator('[data-field="price"]');
+      expect(await price.locator('s').count()).toBe(1);
+      expect(await price.textContent()).toMatch(/−\d+(,\d+)?%/);
+    }
     await shot('shop-02-catalog-facet');
     await f.click('[data-testid="view-tiles"]');
     await f.waitForSelector('[data-testid="product-tile"]');
@@ -198,7 +215,10 @@ describe('dealer cabinet: catalog, search, cart, quick order, saved carts', () =
     await f.locator('[data-testid="product-card"] [data-testid="price"]').first().click();
     await f.waitForSelector('[data-testid="breakdown-step"]');
     await page.waitForTimeout(400); // the popover's grow-in, for the screenshot
-    expect(await f.locator('[data-testid="breakdown-step"]').first().textContent()).toMatch(/Базовая цена/);
+    const steps = await f.locator('[data-testid="breakdown-step"]').allTextContents();
+    expect(steps[0]).toMatch(/Базовая цена/);
+    // Dealer group A's 5% on everything: base → rule, and the card's price is the last step's.
+    expect(steps.some((st) => /Скидка/.test(st))).toBe(true);
     await shot('shop-06-card-breakdown');
     await page.keyboard.press('Escape');
     expect(await f.locator('[data-testid="product-card"] [data-testid="card-sku"]').textContent()).not.toBe(goodSku);
