@@ -7,7 +7,7 @@ import { composeApp } from '../../server/compose-app.js';
 import { loadConfig } from '../../server/config.js';
 import { closeContext, createContext, type AppContext } from '../../server/context.js';
 import { listen } from '../../server/http/serve.js';
-import { enqueuePricingRulesSync } from '../../server/modules/catalog/index.js';
+import { PRICING_JOB_KINDS } from '../../server/modules/catalog/index.js';
 import { switchLayout } from '../../server/modules/search/index.js';
 import { startSandboxMode, type SandboxHandle } from '../../server/sandbox-mode.js';
 import { ARTIFACTS_DIR, launchBrowser, screenshot } from '../support/browser.js';
@@ -106,8 +106,9 @@ beforeAll(async () => {
     return body.total > 1000 && body.items.every((i) => i.price);
   }, 60_000, 'the dealer’s priced catalog');
   // The demo's discount book is pulled before the dealers and goods it names are synced; pull it again now so the
-  // dealer's brand discount applies (DealerHub does the same on every rule change and hourly).
-  await enqueuePricingRulesSync(ctx, portal.id);
+  // dealer's discounts apply (DealerHub does the same on every rule change and hourly). enqueuePricingRulesSync
+  // deduplicates per minute, which would swallow this one, hence the own key.
+  await ctx.jobs.enqueue({ kind: PRICING_JOB_KINDS.syncAll, portalId: portal.id, payload: {}, dedupKey: `shop-e2e:${Date.now()}`, maxAttempts: 5 });
   await waitFor(async () => {
     const res = await fetch(`${appUrl}/api/catalog/products?pageSize=1&filters[brand][]=${encodeURIComponent(DISCOUNT_BRAND)}`, { headers: { 'X-DealerHub-Session': session } });
     const body = (await res.json()) as { items: Array<{ price: { discountPercent: string } | null }> };
