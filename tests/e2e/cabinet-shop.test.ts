@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
@@ -27,6 +27,7 @@ let ctx: AppContext;
 let sandbox: SandboxHandle;
 let closeServer: () => Promise<void>;
 let appUrl = '';
+let dataDir = '';
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
@@ -55,7 +56,7 @@ const total = async () => Number(((await f.locator('[data-testid="catalog-total"
 
 beforeAll(async () => {
   ensureWidgetsBuilt();
-  const dataDir = mkdtempSync(join(tmpdir(), 'dh-shop-e2e-'));
+  dataDir = mkdtempSync(join(tmpdir(), 'dh-shop-e2e-'));
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', APP_MODE: 'sandbox', NODE_ENV: 'test' });
   ctx = await createContext(config);
   let publicUrl = '';
@@ -117,9 +118,9 @@ beforeAll(async () => {
   await page.reload();
   problems.length = 0;
   await openCabinet();
+  // On a failure here the whole portal page is kept, to see what the frame showed instead.
   await f.waitForSelector('[data-testid="product-table"] .MuiDataGrid-row', { timeout: 30_000 }).catch(async (e: unknown) => {
-    await screenshot(page, 'shop-00-debug');
-    console.log(problems, await f.locator('[data-testid="product-table"]').innerHTML().then((h) => h.slice(0, 1500)));
+    await screenshot(page, 'shop-00-failed-start');
     throw e;
   });
 }, 240_000);
@@ -129,6 +130,7 @@ afterAll(async () => {
   await closeServer?.();
   await sandbox?.close();
   if (ctx) await closeContext(ctx);
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('dealer cabinet: catalog, search, cart, quick order, saved carts', () => {
