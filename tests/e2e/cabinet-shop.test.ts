@@ -137,7 +137,7 @@ describe('dealer cabinet: catalog, search, cart, quick order, saved carts', () =
   let goodSku = '';
   let productName = '';
 
-  it('when the dealer opens the catalog, then groups with counts, facets and the priced table show, a facet narrows the list, and city stock with in-stock only hides the rest', async () => {
+  it('when the dealer opens the catalog, then groups with counts, facets and the priced table show, a facet narrows the list, price sort and paging work, and city stock with in-stock only hides the rest', async () => {
     expect(await count('[data-testid="group-item"]')).toBeGreaterThan(3);
     const before = await total();
     expect(before).toBeGreaterThan(1000);
@@ -165,6 +165,15 @@ describe('dealer cabinet: catalog, search, cart, quick order, saved carts', () =
       expect(await price.textContent()).toMatch(/−\d+(,\d+)?%/);
     }
     await shot('shop-02-catalog-facet');
+    // Sort by the dealer's own price, cheapest first; then the next server page.
+    const prices = async () => (await f.locator('[data-testid="product-table"] [data-testid="price"]').allTextContents()).map((p) => Number(p.replace(/[^\d,]/g, '').replace(',', '.')));
+    await f.click('[data-testid="catalog-toolbar"] [role="combobox"] >> nth=0');
+    await f.locator('[role="option"]', { hasText: 'Сначала дешевле' }).click();
+    await expect.poll(async () => { const p = await prices(); return p.length > 5 && p.every((x, i) => i === 0 || p[i - 1]! <= x); }, { timeout: 10_000 }).toBe(true);
+    const firstPageLast = (await prices()).at(-1)!;
+    await f.click('[data-testid="product-table"] button[aria-label*="след" i]');
+    await expect.poll(() => f.locator('[data-testid="product-table"] .MuiTablePagination-displayedRows').textContent(), { timeout: 10_000 }).toMatch(/^51–100/);
+    await expect.poll(async () => (await prices())[0]! >= firstPageLast, { timeout: 10_000 }).toBe(true);
     await f.click('[data-testid="view-tiles"]');
     await f.waitForSelector('[data-testid="product-tile"]');
     await shot('shop-03-catalog-tiles', 1000);
@@ -183,7 +192,7 @@ describe('dealer cabinet: catalog, search, cart, quick order, saved carts', () =
     await expect.poll(total, { timeout: 10_000 }).toBe(before);
   });
 
-  it('when the dealer types a word in the wrong keyboard layout, then suggestions come for the corrected word, arrows pick one and Enter filters the catalog', async () => {
+  it('when the dealer types a word in the wrong keyboard layout, then suggestions come for the corrected word, arrows pick one, Enter filters the catalog, and nothing found shows the empty state', async () => {
     const word = productName.split(/\s+/).find((w) => /^[а-яё]{4,}$/i.test(w))!;
     const typed = switchLayout(word.toLowerCase());
     expect(typed).toMatch(/^[a-z[\];',.`]+$/);
@@ -210,6 +219,13 @@ describe('dealer cabinet: catalog, search, cart, quick order, saved carts', () =
     const names = async () => (await f.locator('[data-testid="product-table"] [data-testid="product-name"]').allTextContents()).map((n) => n.toLowerCase());
     await expect.poll(async () => (await names()).length > 0 && (await names()).every((n) => n.includes(word.toLowerCase().slice(0, 4))), { timeout: 10_000 }).toBe(true);
     await shot('shop-05-search-results');
+    // Nothing found: the empty state says so and offers the way back.
+    await f.fill('[data-testid="search-input"]', 'щщщзззхххъъъ');
+    await f.press('[data-testid="search-input"]', 'Enter');
+    await f.waitForSelector('[data-testid="catalog-empty"]', { timeout: 10_000 });
+    expect(await f.locator('[data-testid="catalog-empty"]').textContent()).toContain('ничего не найдено');
+    await f.click('[data-testid="catalog-empty"] button');
+    await f.waitForSelector('[data-testid="product-table"] .MuiDataGrid-row');
   });
 
   it('when the dealer opens a card, sees the price breakdown and adds to the cart, then the badge counts the line', async () => {
