@@ -228,6 +228,18 @@ describe('catalog API', () => {
     if (other) expect(other.values.reduce((n, v) => n + v.count, 0)).toBeLessThanOrEqual(after.total * 1);
   });
 
+  it('when the warehouses are asked, then every ERP warehouse comes with its city, and the cities list has each once', async () => {
+    expect((await request(app).get('/api/catalog/warehouses')).status).toBe(401);
+    const res = await get('/api/catalog/warehouses', tokens.a);
+    expect(res.status).toBe(200);
+    const body = res.body as { warehouses: Array<{ id: number; name: string; city: string | null }>; cities: string[] };
+    expect(body.warehouses.map((w) => w.name).sort()).toEqual(p.cat.warehouses.map((w) => w.name).sort());
+    expect(body.cities).toEqual([...new Set(p.cat.warehouses.map((w) => w.city).filter(Boolean))].sort((a, b) => a.localeCompare(b, 'ru')));
+    // The ids are the ones the products list takes as its stock scope.
+    const one = body.warehouses[0]!;
+    expect((await get(`/api/catalog/products?warehouse=${one.id}&pageSize=1`, tokens.a)).status).toBe(200);
+  });
+
   it('when in-stock goods of one city are asked, then every item has stock in that city', async () => {
     const city = p.cat.warehouses[1]!.city;
     const page = (await get(`/api/catalog/products?inStock=1&city=${encodeURIComponent(city)}&pageSize=200`, tokens.a)).body as Page;

@@ -70,6 +70,15 @@ export function catalogRoutes(ctx: AppContext): Router {
     res.json({ groups: groupTree(catalog) });
   });
 
+  /** Warehouses and their cities, for the stock scope selector of the catalog (stock per city or per warehouse). */
+  router.get('/catalog/warehouses', read, async (_req, res) => {
+    const { session } = scopeOf(res);
+    const catalog = await catalogFor(ctx, session.portalId);
+    const warehouses = [...catalog.snapshot!.index.warehouseList].map((w) => ({ id: w.id, name: w.name, city: w.city })).sort((a, b) => a.name.localeCompare(b.name, 'ru'));
+    const cities = [...new Set(warehouses.map((w) => w.city).filter((c): c is string => Boolean(c)))].sort((a, b) => a.localeCompare(b, 'ru'));
+    res.json({ warehouses, cities });
+  });
+
   router.get('/catalog/products', read, async (req, res) => {
     const q = parse(ZProductsQuery, req.query);
     const { catalog, pricing } = await viewer(res, q.dealerId);

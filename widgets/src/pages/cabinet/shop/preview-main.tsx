@@ -1,0 +1,4 @@
+import { bootWidget } from '../../../shell/boot.js';
+import { ShopPreview } from './shop-preview.js';
+
+bootWidget(ShopPreview);
