@@ -11,11 +11,12 @@ import type { SandboxPortal } from '../../sandbox/index.js';
 import { composeApp } from '../../server/compose-app.js';
 import { issueWidgetSession } from '../../server/modules/access/index.js';
 import { syncDealerItem } from '../../server/modules/dealers/index.js';
-import { catalogFor, PRICING_JOB_KINDS } from '../../server/modules/catalog/index.js';
+import { PRICING_JOB_KINDS } from '../../server/modules/catalog/index.js';
 import { createOrdersRepository } from '../../server/modules/orders/index.js';
 import { createPricingRulesRepository } from '../../server/modules/pricing/index.js';
 import { startSandboxMode, type SandboxHandle } from '../../server/sandbox-mode.js';
 import { launchBrowser, screenshot } from '../support/browser.js';
+import { waitForPricedCatalog } from '../support/demo-ready.js';
 import { createTestContext, type TestContext } from '../support/context.js';
 import { ensureWidgetsBuilt, waitFor } from '../http/placements-fixture.js';
 
@@ -114,7 +115,7 @@ beforeAll(async () => {
   // The demo's dealers reach the read model through the portal's events, the catalog through the first ERP sync.
   const demo = (await t.ctx.portals.findById(portalId))!.settings.demo as { dealerItemIds: number[] };
   for (const itemId of demo.dealerItemIds) await waitFor(() => t.ctx.dealers.findByItemId(portalId, itemId), 30_000, `dealer item ${itemId} synced`);
-  await waitFor(async () => ((await catalogFor(t.ctx, portalId)).snapshot?.size ?? 0) > 0, 60_000, 'the catalog loaded from the first ERP sync');
+  for (const itemId of demo.dealerItemIds) await waitForPricedCatalog(t.ctx, portalId, itemId);
   // The demo's brand offer names a brand of the ERP catalog; a rule sync before the first ERP sync cannot resolve it
   // (the hourly full sync would): sync the book once more now that the catalog is there.
   await t.ctx.jobs.enqueue({ kind: PRICING_JOB_KINDS.syncAll, portalId, payload: {}, dedupKey: 'e2e-after-catalog', maxAttempts: 3 });

@@ -9,8 +9,12 @@ import { ErrorBoundary } from './error-boundary.js';
 import { FrameProvider } from './frame.js';
 import { WidgetContext } from './widget-context.js';
 
-/** Every widget entry calls this with its page component: one place for providers, session and frame set-up. */
-export function bootWidget(Page: ComponentType): void {
+/**
+ * Every widget entry calls this with its page component: one place for providers, session and frame set-up.
+ * `minHeight`: the least frame height the page asks the portal for (a cabinet with dialogs and suggestion lists
+ * needs room even over a short screen; a card tab fits its content).
+ */
+export function bootWidget(Page: ComponentType, options: { minHeight?: number } = {}): void {
   const boot = readBootstrap();
   const api = createApiClient(boot.session);
   const root = createRoot(document.getElementById('root')!);
@@ -20,7 +24,7 @@ export function bootWidget(Page: ComponentType): void {
         <CssBaseline />
         <I18nProvider lang={normalizeLang(boot.lang)}>
           <WidgetContext.Provider value={{ boot, api }}>
-            <FrameProvider>
+            <FrameProvider minHeight={options.minHeight ?? 0}>
               <ErrorBoundary>
                 <Page />
               </ErrorBoundary>

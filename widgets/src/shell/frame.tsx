@@ -19,7 +19,7 @@ const FrameContext = createContext<FrameActions>(noop);
 
 export const isInsideBitrix24Frame = () => typeof window !== 'undefined' && window.name.split('|').length >= 3;
 
-export function FrameProvider({ children }: { children: ReactNode }) {
+export function FrameProvider({ children, minHeight = 0 }: { children: ReactNode; minHeight?: number }) {
   const [actions, setActions] = useState<FrameActions>(noop);
   useEffect(() => {
     if (!isInsideBitrix24Frame()) return;
@@ -30,7 +30,13 @@ export function FrameProvider({ children }: { children: ReactNode }) {
         if (cancelled) return;
         // The body's height, not the root's: the root's scrollHeight is never less than the frame itself, so a tab
         // whose content got shorter (a row collapsed, a notice closed) would keep its old height and a blank tail.
-        const fit = () => void frame.parent.resizeWindow(document.documentElement.scrollWidth, Math.ceil(document.body.getBoundingClientRect().height)).catch(() => {});
+        // As the SDK's resizeWindowAuto, the larger of the body's scroll and offset heights: content that overflows
+        // the body (a last child's margin, an absolutely placed footer) still fits, and nothing is cut off.
+        const fit = () => {
+          const body = document.body;
+          const height = Math.max(minHeight, body.scrollHeight, body.offsetHeight, Math.ceil(body.getBoundingClientRect().height));
+          void frame.parent.resizeWindow(document.documentElement.scrollWidth, height).catch(() => {});
+        };
         observer = new ResizeObserver(fit);
         observer.observe(document.body);
         fit();
@@ -50,7 +56,7 @@ export function FrameProvider({ children }: { children: ReactNode }) {
       cancelled = true;
       observer?.disconnect();
     };
-  }, []);
+  }, [minHeight]);
   return <FrameContext.Provider value={actions}>{children}</FrameContext.Provider>;
 }
 

@@ -1,4 +1,5 @@
 import { bootWidget } from '../../shell/boot.js';
 import { CabinetPage } from './cabinet-page.js';
 
-bootWidget(CabinetPage);
+// Room for the search list, product card and breakdown dialogs even over a short cart.
+bootWidget(CabinetPage, { minHeight: 760 });
