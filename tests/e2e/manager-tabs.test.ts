@@ -266,11 +266,15 @@ describe('manager tabs in CRM cards', () => {
     expect(alert).toContain('ERP не приняла заказ');
     expect(alert).toContain('Клиент заблокирован для отгрузки');
     expect(await frame.locator('[data-testid="erp-state"]').getAttribute('data-state')).toBe('rejected');
-    // sending the same document again would change nothing (the outbox keeps it stopped): the button says why
-    expect(await frame.locator('[data-testid="action-send"]').isDisabled()).toBe(true);
     expect(await frame.locator('[data-testid="order-notice"]').count()).toBe(0);
     expect((await orders().get(b.portalId, submitted.body.order.id))!).toMatchObject({ erpHandoff: 'rejected', stageKey: 'agreed' });
     await screenshot(page, 'manager-06-erp-refused');
+    // The cause fixed in the ERP (the injected refusal was for one call), the manager sends the same order again.
+    await frame.click('[data-testid="action-send"]:not([disabled])');
+    await frame.waitForSelector('[data-testid="erp-state"][data-state="posted"]', { timeout: 40_000 });
+    expect((await orders().get(b.portalId, submitted.body.order.id))!).toMatchObject({ erpHandoff: 'posted', stageKey: 'sentToErp', erpError: null });
+    expect(await frame.locator('[data-testid="erp-problem"]').count()).toBe(0);
+    await screenshot(page, 'manager-07-erp-resent');
     expect(problems.filter((p) => !p.includes('favicon'))).toEqual([]);
   });
 });

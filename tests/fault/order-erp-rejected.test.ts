@@ -7,7 +7,9 @@ import { waitFor } from '../http/placements-fixture.js';
 /**
  * The ERP refuses an order (a validation error: the outbox's dead letter). The order must say so — the ERP's message
  * in its ERP status field, timeline and our index — stay at "agreed" (never "sent to ERP"), and the manager is told;
- * the document is never posted in 1C, and a repeated SendOrderToErp answers `error` instead of pretending.
+ * the document is never posted in 1C, and a repeated SendOrderToErp answers `error` instead of pretending. Once the
+ * cause is fixed, the manager sends it again: the same outbox row (same external id) goes with fresh attempts and
+ * the order reaches "sent to ERP" with one document in 1C.
  */
 describe('order refused by the ERP', () => {
   let b: OrderBench;
@@ -51,5 +53,26 @@ describe('order refused by the ERP', () => {
     expect(page.body.order.erp).toMatchObject({ handoff: 'rejected' });
     expect(page.body.timeline.map((e: { kind: string }) => e.kind)).toContain('erp_rejected');
     b.erp.emulator.faults.clear();
-  }, 60_000);
+
+    // The robot does not resend a refused order on its own; the manager does, once the cause is fixed in the ERP.
+    const resent = await b.api(manager).post(`/orders/${id}/send-to-erp`);
+    expect(resent.status, resent.text).toBe(202);
+    expect(resent.body).toMatchObject({ created: true, handoff: 'queued' });
+    const accepted = await waitFor(async () => {
+      const o = await createOrdersRepository(b.h.t.ctx.db).get(b.h.portalId, id);
+      return o?.erpHandoff === 'posted' ? o : null;
+    }, 30_000, 'the resent order accepted');
+    expect(accepted.stageKey).toBe('sentToErp');
+    expect(accepted.erpError).toBeNull();
+    expect(accepted.erpNumber).toBeTruthy();
+    const posted = b.erp.emulator.findOrderByExternalId(externalId);
+    expect(posted).toMatchObject({ posted: true, copies: 1 });
+    const outbox = await createOutboxRepository(b.h.t.ctx.db).findByExternalId(b.h.portalId, 'order', externalId);
+    expect(outbox).toMatchObject({ state: 'posted', generation: 1 });
+    // A second press changes nothing: the order is in the ERP.
+    expect((await b.api(manager).post(`/orders/${id}/send-to-erp`)).body).toMatchObject({ created: false });
+    const timeline = (await b.api(head).get(`/orders/${id}/details`)).body.timeline.map((e: { kind: string }) => e.kind);
+    expect(timeline.filter((k: string) => k === 'erp_queued')).toHaveLength(2);
+    expect(timeline).toContain('erp_accepted');
+  }, 90_000);
 });

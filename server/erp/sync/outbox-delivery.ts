@@ -31,10 +31,24 @@ export async function enqueueOutbox(
   transaction: Transaction,
   input: OutboxInput,
   deps: { db: Database; queue: OutboxEnqueuer; maxAttempts?: number; now?: () => Date },
-): Promise<{ id: number; created: boolean; state: OutboxState }> {
+): Promise<{ id: number; created: boolean; state: OutboxState; generation: number }> {
   const repo = createOutboxRepository(deps.db);
   const now = deps.now?.() ?? new Date();
   const { item, created } = await repo.insert(input, { maxAttempts: deps.maxAttempts ?? 12 }, now, transaction);
+  if (!created && item.state === 'dead' && input.reviveDead) {
+    // Same row, same external id (the ERP finds what it may already hold), fresh payload, attempts and delivery job.
+    const generation = item.generation + 1;
+    const job = await deps.queue.enqueueInTransaction<DeliverPayload>(transaction, {
+      kind: SYNC_JOB_KINDS.deliver,
+      portalId: item.portalId,
+      payload: { outboxId: item.id, generation },
+      dedupKey: deliveryDedupKey({ id: item.id, generation }),
+      maxAttempts: jobAttempts(item),
+    });
+    const state: OutboxState = item.erpRef ? 'created' : 'pending';
+    await repo.update(item.id, { payload: input.payload, state, attempts: 0, lastError: null, lastErrorKind: null, generation, jobId: job.id, nextAttemptAt: now }, now, transaction);
+    return { id: item.id, created: true, state, generation };
+  }
   if (created) {
     const job = await deps.queue.enqueueInTransaction<DeliverPayload>(transaction, {
       kind: SYNC_JOB_KINDS.deliver,
@@ -45,7 +59,7 @@ export async function enqueueOutbox(
     });
     await repo.update(item.id, { jobId: job.id }, now, transaction);
   }
-  return { id: item.id, created, state: item.state };
+  return { id: item.id, created, state: item.state, generation: item.generation };
 }
 
 /** Puts a dead outbox row back in line with fresh attempts and a new delivery job. */

@@ -45,6 +45,11 @@ export interface OutboxInput {
   externalId: string;
   payload: SubmitOrder | SubmitClaim;
   maxAttempts?: number;
+  /**
+   * A dead row of the same external id is put back in line with this payload: a resend once the cause the ERP
+   * gave was fixed (a line replaced, the customer set up). Without it a dead row stays dead (admins requeue).
+   */
+  reviveDead?: boolean;
 }
 
 function toItem(r: Row): OutboxItem {
@@ -143,7 +148,7 @@ export function createOutboxRepository(db: Database) {
 
     async update(
       id: number,
-      patch: Partial<{ state: OutboxState; erpRef: string | null; erpNumber: string | null; lastError: string | null; lastErrorKind: string | null; nextAttemptAt: Date; jobId: number; generation: number; attempts: number; delivered: boolean }>,
+      patch: Partial<{ payload: SubmitOrder | SubmitClaim; state: OutboxState; erpRef: string | null; erpNumber: string | null; lastError: string | null; lastErrorKind: string | null; nextAttemptAt: Date; jobId: number; generation: number; attempts: number; delivered: boolean }>,
       now: Date,
       transaction?: Transaction | null,
     ): Promise<void> {
@@ -155,6 +160,10 @@ export function createOutboxRepository(db: Database) {
         if (value === undefined) continue;
         sets.push(`${column} = :${key}`);
         params[key] = key === 'lastError' && typeof value === 'string' ? value.slice(0, 4_000) : value;
+      }
+      if (patch.payload) {
+        sets.push('payload = :payload');
+        params.payload = JSON.stringify(patch.payload);
       }
       if (patch.nextAttemptAt) {
         sets.push('next_attempt_at = :nextAttemptAt');

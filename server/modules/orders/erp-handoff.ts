@@ -62,13 +62,16 @@ export async function queueOrderForErp(ctx: AppContext, order: OrderRow, opts: {
   const lines = await orders.lines(order.id);
   const payload = await submitOrderOf(ctx, order, lines, opts.post);
   const now = new Date();
+  // An order the ERP refused goes again with its current lines once someone sends it again (the cause fixed).
+  const resend = order.erpHandoff === 'rejected';
   const queued = await withTransaction(ctx.db, async (transaction) => {
-    const outbox = await erp.enqueueOutbox(transaction, { portalId: order.portalId, aggregate: 'order', aggregateId: String(order.id), externalId: order.externalId, payload });
+    const outbox = await erp.enqueueOutbox(transaction, { portalId: order.portalId, aggregate: 'order', aggregateId: String(order.id), externalId: order.externalId, payload, reviveDead: resend });
     if (outbox.created) {
       await orders.update(order.portalId, order.id, { erpHandoff: 'queued', erpError: null }, now, transaction);
-      await orders.addEvent(order, { kind: 'erp_queued', message: `outbox #${outbox.id}`, actorUserId: opts.actorUserId ?? null, data: { outboxId: outbox.id } }, now, transaction);
+      await orders.addEvent(order, { kind: 'erp_queued', message: `outbox #${outbox.id}${resend ? ' (resent)' : ''}`, actorUserId: opts.actorUserId ?? null, data: { outboxId: outbox.id, resent: resend } }, now, transaction);
     }
-    await ctx.jobs.enqueueInTransaction<HandoffPayload>(transaction, { kind: ERP_HANDOFF_JOB, portalId: order.portalId, payload: { orderId: order.id }, dedupKey: `handoff:${order.portalId}:${order.id}:${outbox.id}`, maxAttempts: 400 });
+    const watch = `handoff:${order.portalId}:${order.id}:${outbox.id}${outbox.generation ? `:g${outbox.generation}` : ''}`;
+    await ctx.jobs.enqueueInTransaction<HandoffPayload>(transaction, { kind: ERP_HANDOFF_JOB, portalId: order.portalId, payload: { orderId: order.id }, dedupKey: watch, maxAttempts: 400 });
     return outbox;
   });
   const fresh = (await orders.get(order.portalId, order.id))!;

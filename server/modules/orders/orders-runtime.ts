@@ -8,7 +8,7 @@ import type { OutboxInput, OutboxState } from '../../erp/sync/index.js';
  * the two calls it makes so tests and the composition root pass the real engine.
  */
 export interface OrdersErpLink {
-  enqueueOutbox(transaction: Transaction, input: OutboxInput): Promise<{ id: number; created: boolean; state: OutboxState }>;
+  enqueueOutbox(transaction: Transaction, input: OutboxInput): Promise<{ id: number; created: boolean; state: OutboxState; generation: number }>;
   onOrderStateChanged(listener: (portalId: number, state: ErpOrderState) => Promise<void> | void): () => void;
 }
 

@@ -62,8 +62,6 @@ function OrderEditor({ m, data, canManage }: { m: ManagedOrderState; data: Manag
       ? t('mgr.why.approveFirst')
       : handoff === 'posted' || handoff === 'created'
         ? t('mgr.why.inErp')
-        : handoff === 'rejected'
-          ? t('mgr.why.rejected')
         : handoff === 'queued'
           ? t('mgr.why.queued')
           : null;
