@@ -7,7 +7,9 @@
  * and creates the Orders item with its product rows in the sandbox Bitrix24 portal through the app's real Bitrix24
  * client (batch). The app, the sandbox portal (with DealerHub installed by the real installer: smart processes, fields,
  * stages) and a fresh MariaDB database (dh_bench_order_<pid>, dropped afterwards) live in THIS process; the client is
- * a SECOND process (tests/perf/load/order-client.ts) over loopback.
+ * a SECOND process (tests/perf/load/order-client.ts) over loopback. While the orders are submitted the portal limits
+ * REST calls as the cloud does (a bucket of 50 draining 2 per second); the Bitrix24 calls per order are logged, and
+ * the last order is checked: every accepted line stored and present as a product row of its Bitrix24 item.
  *
  * Figure: order_1000_lines_ms (goal <= 2000) — the median over --runs runs (after one warm-up run that is not counted)
  * of the time from the start of the upload to the submit's answer; the split upload / preview / submit is logged.
