@@ -139,6 +139,32 @@ describe('catalog API', () => {
     expect((await get('/api/catalog/products', tokens.orphan)).status).toBe(401);
   });
 
+  it('when a dealer user is switched off, then the catalog refuses them: at once from this process, within 2 s from another', async () => {
+    const userId = 9_001;
+    const token = await p.session('dealer_buyer', p.dealers.a, userId);
+    const user = (await t.ctx.dealers.findUser(p.portalId, userId))!;
+    const status = async () => (await get('/api/catalog/products?pageSize=1', token)).status;
+    // A burst of calls (a page's requests, keystrokes in the search box) reads the dealer user once.
+    const findUser = t.ctx.dealers.findUser;
+    let reads = 0;
+    t.ctx.dealers.findUser = (...a) => (reads++, findUser(...a));
+    try {
+      expect(await Promise.all([status(), status(), status()])).toEqual([200, 200, 200]);
+      expect(await status()).toBe(200);
+      expect(reads).toBe(1);
+    } finally {
+      t.ctx.dealers.findUser = findUser;
+    }
+    await t.ctx.dealers.updateUserAccess(p.portalId, user.id, { active: false });
+    expect(await status()).toBe(401);
+    await t.ctx.dealers.updateUserAccess(p.portalId, user.id, { active: true });
+    expect(await status()).toBe(200);
+    // Another process switches the user off (a write this process's repository did not make).
+    await t.ctx.db.sequelize.query('UPDATE dealer_users SET active = :off WHERE id = :id', { replacements: { off: false, id: user.id } });
+    await new Promise((r) => setTimeout(r, 2_100));
+    expect(await status()).toBe(401);
+  });
+
   it('when staff list without a dealer, then base prices show; with dealerId, that dealer’s prices', async () => {
     const asBase = (await get(`/api/catalog/products/${ids.productA}`, tokens.manager)).body;
     expect(asBase.price.discountPercent).toBe('0.00');

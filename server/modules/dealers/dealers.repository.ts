@@ -74,8 +74,17 @@ function toLegalEntity(r: Row): DealerLegalEntity {
 export function createDealersRepository(sequelize: Sequelize) {
   const select = <T>(sql: string, replacements: Record<string, unknown>, map: (r: Row) => T, transaction?: Transaction) =>
     sequelize.query<Row>(sql, { replacements, type: QueryTypes.SELECT, transaction }).then((rows) => rows.map(map));
+  // Writes of dealers and dealer users made through this repository; whoever keeps what it read (the API guard's
+  // short cache) compares this number to drop it the moment this process changes a dealer or a user.
+  let writes = 0;
+  const counted = <T>(write: Promise<T>): Promise<T> => write.finally(() => void writes++);
 
   return {
+    /** How many dealer / dealer-user writes this repository has made (see `writes` above). */
+    writeCount(): number {
+      return writes;
+    },
+
     async findById(portalId: number, id: number): Promise<Dealer | null> {
       return (await select('SELECT * FROM dealers WHERE portal_id = :portalId AND id = :id', { portalId, id }, toDealer))[0] ?? null;
     },
@@ -104,7 +113,7 @@ export function createDealersRepository(sequelize: Sequelize) {
 
     /** Creates or updates the copy of a Dealers item; returns the stored dealer. */
     async upsertFromItem(d: DealerUpsert, now = new Date()): Promise<Dealer> {
-      return sequelize.transaction(async (transaction) => {
+      return counted(sequelize.transaction(async (transaction) => {
         const values = {
           portal_id: d.portalId,
           b24_item_id: d.b24ItemId,
@@ -130,16 +139,16 @@ export function createDealersRepository(sequelize: Sequelize) {
         if (existing) await qi.bulkUpdate('dealers', values, { id: existing }, { transaction });
         else await qi.bulkInsert('dealers', [{ ...values, created_at: now }], { transaction });
         return (await select('SELECT * FROM dealers WHERE portal_id = :portalId AND b24_item_id = :b24ItemId', { portalId: d.portalId, b24ItemId: d.b24ItemId }, toDealer, transaction))[0]!;
-      });
+      }));
     },
 
     async removeByItemId(portalId: number, b24ItemId: number): Promise<void> {
-      await sequelize.transaction(async (transaction) => {
+      await counted(sequelize.transaction(async (transaction) => {
         const id = (await select('SELECT id FROM dealers WHERE portal_id = :portalId AND b24_item_id = :b24ItemId', { portalId, b24ItemId }, (r) => Number(r.id), transaction))[0];
         if (!id) return;
         for (const table of ['dealer_users', 'dealer_legal_entities']) await sequelize.query(`DELETE FROM ${table} WHERE portal_id = :portalId AND dealer_id = :id`, { replacements: { portalId, id }, transaction });
         await sequelize.query('DELETE FROM dealers WHERE portal_id = :portalId AND id = :id', { replacements: { portalId, id }, transaction });
-      });
+      }));
     },
 
     async legalEntities(portalId: number, dealerId: number): Promise<DealerLegalEntity[]> {
@@ -174,7 +183,7 @@ export function createDealersRepository(sequelize: Sequelize) {
       u: { dealerId: number; b24UserId: number; contactId?: number | null; name: string; email?: string | null; role?: DealerUserRole },
       now = new Date(),
     ): Promise<DealerUser> {
-      return sequelize.transaction(async (transaction) => {
+      return counted(sequelize.transaction(async (transaction) => {
         const existing = (await select('SELECT * FROM dealer_users WHERE portal_id = :portalId AND b24_user_id = :b24UserId', { portalId, b24UserId: u.b24UserId }, toUser, transaction))[0];
         const qi = sequelize.getQueryInterface();
         if (existing) {
@@ -198,7 +207,7 @@ export function createDealersRepository(sequelize: Sequelize) {
           );
         }
         return (await select('SELECT * FROM dealer_users WHERE portal_id = :portalId AND b24_user_id = :b24UserId', { portalId, b24UserId: u.b24UserId }, toUser, transaction))[0]!;
-      });
+      }));
     },
 
     async findUserById(portalId: number, id: number): Promise<DealerUser | null> {
@@ -230,7 +239,7 @@ export function createDealersRepository(sequelize: Sequelize) {
       if (patch.legalEntityIds) values.legal_entity_ids = JSON.stringify(patch.legalEntityIds);
       if (patch.active !== undefined) values.active = patch.active;
       if (patch.notificationSettings) values.notification_settings = JSON.stringify(patch.notificationSettings);
-      await sequelize.getQueryInterface().bulkUpdate('dealer_users', values, { id, portal_id: portalId });
+      await counted(sequelize.getQueryInterface().bulkUpdate('dealer_users', values, { id, portal_id: portalId }));
     },
   };
 }

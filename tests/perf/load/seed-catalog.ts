@@ -88,7 +88,7 @@ export async function seedDealers(db: Database, portalId: number, cat: Generated
     .filter((r) => Number(r.b24_item_id) >= firstItemId && Number(r.b24_item_id) < firstItemId + count)
     .map((r) => ({ id: Number(r.id), b24ItemId: Number(r.b24_item_id), group: String(r.dealer_group), priceTypeErpId: (r.price_type_erp_id as string | null) ?? null }));
   // One buyer per dealer (Bitrix24 user id = DEALER_USER_BASE + item id): the API checks the dealer user on every call.
-  const users = seeded.map((d) => ({ portal_id: portalId, dealer_id: d.id, b24_user_id: DEALER_USER_BASE + d.b24ItemId, name: `Покупатель ${d.b24ItemId}`, role: 'dealer_buyer', created_at: now, updated_at: now }));
+  const users = seeded.map((d) => ({ portal_id: portalId, dealer_id: d.id, b24_user_id: DEALER_USER_BASE + d.b24ItemId, name: `Покупатель ${d.b24ItemId}`, role: 'dealer_buyer', grants: '[]', legal_entity_ids: '[]', notification_settings: '{}', active: true, created_at: now, updated_at: now }));
   for (let i = 0; i < users.length; i += 500) await db.sequelize.getQueryInterface().bulkInsert('dealer_users', users.slice(i, i + 500));
   return seeded;
 }
