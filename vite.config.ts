@@ -25,16 +25,9 @@ export default defineConfig({
     chunkSizeWarningLimit: 900,
     rollupOptions: {
       input,
-      output: {
-        // Shared vendor chunks so each placement downloads React/MUI once and caches them across widgets.
-        manualChunks(id) {
-          if (id.includes('node_modules/@mui/x-data-grid')) return 'vendor-grid';
-          if (id.includes('node_modules/@mui') || id.includes('node_modules/@emotion')) return 'vendor-mui';
-          if (id.includes('node_modules/react') || id.includes('node_modules/scheduler')) return 'vendor-react';
-          if (id.includes('node_modules/@bitrix24')) return 'vendor-b24';
-          return undefined;
-        },
-      },
+      // No manual vendor chunks: Rolldown's manual groups also capture their dependencies (the SDK group took
+      // axios, so every widget loaded the whole SDK before rendering). Automatic chunks share what entries share,
+      // and the lazy imports (the SDK frame, the catalog's data grid) stay out of the first load.
     },
   },
 });

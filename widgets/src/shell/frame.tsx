@@ -1,4 +1,4 @@
-import { initializeB24Frame, type B24Frame } from '@bitrix24/b24jssdk';
+import type { B24Frame } from '@bitrix24/b24jssdk';
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 
 /**
@@ -25,7 +25,9 @@ export function FrameProvider({ children, minHeight = 0 }: { children: ReactNode
     if (!isInsideBitrix24Frame()) return;
     let observer: ResizeObserver | undefined;
     let cancelled = false;
-    initializeB24Frame()
+    // The SDK loads beside the page, not before it: the widget shows its data while the frame handshake runs.
+    import('@bitrix24/b24jssdk')
+      .then(({ initializeB24Frame }) => initializeB24Frame())
       .then((frame) => {
         if (cancelled) return;
         // The body's height, not the root's: the root's scrollHeight is never less than the frame itself, so a tab

@@ -3,11 +3,11 @@ import StorefrontOutlinedIcon from '@mui/icons-material/StorefrontOutlined';
 import { roleLabelKey } from '../../../components/dealer-users-table.js';
 import { useI18n, type MessageKey } from '../../../i18n/i18n.js';
 import { useCabinet, type CabinetScreen } from '../cabinet-context.js';
-import { CheckoutScreen } from '../checkout/checkout-screen.js';
+import { lazy, Suspense } from 'react';
+import { Loading } from '../../../components/loading.js';
 import { HomeScreen } from '../home/home-screen.js';
-import { OrderScreen } from '../orders/order-screen.js';
-import { OrdersScreen } from '../orders/orders-screen.js';
-import { CabinetSearchBox, CartBadge, CartScreen, CatalogScreen } from '../shop/index.js';
+import { CabinetSearchBox } from '../shop/cabinet-search-box.js';
+import { CartBadge } from '../shop/cart-badge.js';
 import { ActAsBanner } from './act-as-banner.js';
 import { useCabinetShell } from './cabinet-shell-context.js';
 import { LegalEntitySwitcher } from './legal-entity-switcher.js';
@@ -63,7 +63,22 @@ export function CabinetShell() {
   );
 }
 
+// Screens other than home load when first opened: the cabinet's first paint carries the shell and home only.
+const CatalogScreen = lazy(() => import('../shop/catalog-screen.js').then((m) => ({ default: m.CatalogScreen })));
+const CartScreen = lazy(() => import('../shop/cart-screen.js').then((m) => ({ default: m.CartScreen })));
+const CheckoutScreen = lazy(() => import('../checkout/checkout-screen.js').then((m) => ({ default: m.CheckoutScreen })));
+const OrdersScreen = lazy(() => import('../orders/orders-screen.js').then((m) => ({ default: m.OrdersScreen })));
+const OrderScreen = lazy(() => import('../orders/order-screen.js').then((m) => ({ default: m.OrderScreen })));
+
 function Screen({ screen }: { screen: CabinetScreen }) {
+  return (
+    <Suspense fallback={<Loading />}>
+      <ScreenBody screen={screen} />
+    </Suspense>
+  );
+}
+
+function ScreenBody({ screen }: { screen: CabinetScreen }) {
   switch (screen) {
     case 'home':
       return <HomeScreen />;

@@ -1,7 +1,7 @@
 import GridViewIcon from '@mui/icons-material/GridView';
 import TableRowsIcon from '@mui/icons-material/TableRows';
 import { Alert, Box, Button, Chip, FormControlLabel, MenuItem, Paper, Switch, TextField, ToggleButton, ToggleButtonGroup, Typography } from '@mui/material';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { useApi } from '../../../api/use-api.js';
 import { EmptyState } from '../../../components/empty-state.js';
 import { ErrorState } from '../../../components/error-state.js';
@@ -11,9 +11,11 @@ import { useCabinet } from '../cabinet-context.js';
 import { FacetFilters } from './facet-filters.js';
 import { GroupTree } from './group-tree.js';
 import { ProductCardDialog } from './product-card-dialog.js';
-import { ProductTable } from './product-table.js';
 import { ProductTiles } from './product-tiles.js';
 import { catalogQueryParams, SORTS, type CatalogState } from './catalog-query.js';
+
+// The data grid is most of the cabinet's weight: it loads with the first table view, not with the cabinet.
+const ProductTable = lazy(() => import('./product-table.js').then((m) => ({ default: m.ProductTable })));
 import type { GroupNode, ProductPage, Warehouses } from './shop-types.js';
 import { useShopParams } from './use-shop-api.js';
 
@@ -86,7 +88,9 @@ export function CatalogScreen() {
           </Paper>
         )}
         {page && page.total > 0 && (view === 'table' ? (
-          <ProductTable items={page.items} total={page.total} page={state.page} pageSize={state.pageSize} loading={products.loading} onPage={(p, size) => setState((s) => ({ ...s, page: size === s.pageSize ? p : 1, pageSize: size }))} onOpen={openCard} />
+          <Suspense fallback={<Loading />}>
+            <ProductTable items={page.items} total={page.total} page={state.page} pageSize={state.pageSize} loading={products.loading} onPage={(p, size) => setState((s) => ({ ...s, page: size === s.pageSize ? p : 1, pageSize: size }))} onOpen={openCard} />
+          </Suspense>
         ) : (
           <ProductTiles items={page.items} total={page.total} page={state.page} pageSize={state.pageSize} onPage={(p) => setState((s) => ({ ...s, page: p }))} onOpen={openCard} />
         ))}
