@@ -38,28 +38,27 @@ export async function enqueueOutbox(
   if (!created && item.state === 'dead' && input.reviveDead) {
     // Same row, same external id (the ERP finds what it may already hold), fresh payload, attempts and delivery job.
     const generation = item.generation + 1;
-    const job = await deps.queue.enqueueInTransaction<DeliverPayload>(transaction, {
-      kind: SYNC_JOB_KINDS.deliver,
-      portalId: item.portalId,
-      payload: { outboxId: item.id, generation },
-      dedupKey: deliveryDedupKey({ id: item.id, generation }),
-      maxAttempts: jobAttempts(item),
-    });
+    const job = await enqueueDelivery(transaction, deps.queue, item, generation);
     const state: OutboxState = item.erpRef ? 'created' : 'pending';
     await repo.update(item.id, { payload: input.payload, state, attempts: 0, lastError: null, lastErrorKind: null, generation, jobId: job.id, nextAttemptAt: now }, now, transaction);
     return { id: item.id, created: true, state, generation };
   }
   if (created) {
-    const job = await deps.queue.enqueueInTransaction<DeliverPayload>(transaction, {
-      kind: SYNC_JOB_KINDS.deliver,
-      portalId: item.portalId,
-      payload: { outboxId: item.id, generation: item.generation },
-      dedupKey: deliveryDedupKey(item),
-      maxAttempts: jobAttempts(item),
-    });
+    const job = await enqueueDelivery(transaction, deps.queue, item, item.generation);
     await repo.update(item.id, { jobId: job.id }, now, transaction);
   }
   return { id: item.id, created, state: item.state, generation: item.generation };
+}
+
+/** The delivery job of one generation of a row (a requeue or resend is a new generation, so a new job). */
+function enqueueDelivery(transaction: Transaction, queue: OutboxEnqueuer, item: OutboxItem, generation: number) {
+  return queue.enqueueInTransaction<DeliverPayload>(transaction, {
+    kind: SYNC_JOB_KINDS.deliver,
+    portalId: item.portalId,
+    payload: { outboxId: item.id, generation },
+    dedupKey: deliveryDedupKey({ id: item.id, generation }),
+    maxAttempts: jobAttempts(item),
+  });
 }
 
 /** Puts a dead outbox row back in line with fresh attempts and a new delivery job. */
@@ -77,13 +76,7 @@ export async function requeueOutbox(
     const allowed: OutboxState[] = sweeping ? ['pending', 'failed', 'created'] : ['dead'];
     if (!allowed.includes(item.state)) return { outcome: 'not-requeueable' as const, item };
     const generation = item.generation + 1;
-    const job = await deps.queue.enqueueInTransaction<DeliverPayload>(transaction, {
-      kind: SYNC_JOB_KINDS.deliver,
-      portalId: item.portalId,
-      payload: { outboxId: item.id, generation },
-      dedupKey: deliveryDedupKey({ id: item.id, generation }),
-      maxAttempts: jobAttempts(item),
-    });
+    const job = await enqueueDelivery(transaction, deps.queue, item, generation);
     await repo.update(
       item.id,
       {
