@@ -2,6 +2,7 @@ import type { GeneratedCatalog } from '../sandbox/erp/catalog/index.js';
 import type { SandboxPortal } from '../sandbox/index.js';
 import { tryReadInstalled, type Installed } from '../installer/index.js';
 import type { AppContext } from './context.js';
+import { selectRows } from './jobs/sql.js';
 import { enumIdOf, loadEnumOptions } from './modules/dealers/index.js';
 import { attachDefaultAutomation } from './modules/orders/index.js';
 import { enqueuePricingRulesSync } from './modules/catalog/index.js';
@@ -52,6 +53,9 @@ export async function seedSandboxDemo(ctx: AppContext, portal: SandboxPortal, ca
   }
   await seedPricing(ctx, tenant.id, installed, catalog, dealerItemIds);
   // Their add events are on the way too; one full pull now makes the demo's prices right at once whatever the order.
+  // The brand deal names a brand of the ERP catalog: pull the book once the first product sync has landed, or the
+  // rule would wait for the hourly sync to find its brand.
+  if (catalog) await waitForProductSync(ctx, tenant.id, timeoutMs);
   await enqueuePricingRulesSync(ctx, tenant.id, 'demo');
   await ctx.portals.updateSettings(tenant.id, (s) => ({ ...s, demo: { seededAt: new Date().toISOString(), dealerItemIds } }));
   ctx.logger.info({ dealers: dealerItemIds.length }, 'sandbox demo data seeded');
@@ -67,6 +71,16 @@ async function waitForInstaller(ctx: AppContext, portalId: number, timeoutMs: nu
     await new Promise((r) => setTimeout(r, 500));
   }
   return null;
+}
+
+async function waitForProductSync(ctx: AppContext, portalId: number, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const [row] = await selectRows<{ n: number }>(ctx.db, "SELECT COUNT(*) AS n FROM sync_runs WHERE portal_id = :portalId AND entity = 'products' AND status = 'ok'", { portalId });
+    if (Number(row?.n ?? 0) > 0) return true;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return false;
 }
 
 /** A small, believable discount book: a category discount, a brand deal for the first dealer, a seasonal offer. */

@@ -109,6 +109,8 @@ export function installCatalogModule(ctx: AppContext): void {
     // for it rather than finish with nothing read (a finished job would also swallow the next enqueue of the minute).
     if (!tryReadInstalled(portal.settings)) throw new RetryJobError(`the installer has not finished on portal ${portalId} yet`, 15_000);
     const catalog = await catalogFor(ctx, portalId);
+    // Rules resolve their targets against the catalog as the read model has it now, not as it was at first load.
+    await catalog.check();
     return { catalog, deps: { db: ctx.db, logger: log, client: ctx.b24.forPortal(portalId), settings: portal.settings, resolver: createRuleResolver(catalog.snapshot!, ctx.dealers) } };
   };
 
