@@ -194,6 +194,15 @@ describe('dealer cabinet: home, checkout, orders, act as dealer', () => {
     expect(await frame.locator('[data-testid="stage-step"]').count()).toBe(9);
     expect(await frame.locator('[data-testid="order-repeat"]').count()).toBe(1);
     await shot(frame, 'cabinet-03-order-page');
+
+    // The one search box of the cabinet finds orders by number too, above the goods; choosing one opens it.
+    await frame.click('[data-testid="tab-home"]');
+    await frame.fill('[data-testid="search-input"]', number);
+    await frame.waitForSelector(`[data-testid="search-order"]:has-text("${number}")`);
+    await frame.waitForSelector('[data-testid="search-orders-head"]');
+    await frame.click(`[data-testid="search-order"]:has-text("${number}")`);
+    await frame.waitForSelector('[data-testid="stage-stepper"]');
+    expect(await frame.evaluate<string>('window.location.hash')).toBe(`#/order/${orderId}`);
   });
 
   it('when the manager changes a line, then the dealer sees it highlighted with the new total and agrees in the cabinet', async () => {

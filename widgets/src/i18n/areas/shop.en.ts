@@ -67,6 +67,8 @@ export const shopEn: ShopMessages = {
   'shop.card.analogs': 'Analogs',
   'shop.card.barcodes': 'Barcodes',
   'shop.search.placeholder': 'SKU, name or barcode',
+  'shop.search.orders': 'Orders',
+  'shop.search.order': 'Order {number}',
   'shop.search.typeMore': 'Type at least 2 characters',
   'shop.search.nothing': 'Nothing found. Press Enter to search the catalog',
   'shop.search.correctedShort': 'Showing results for “{q}”',

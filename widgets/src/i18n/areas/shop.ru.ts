@@ -66,6 +66,8 @@ export const shopRu = {
   'shop.card.analogs': 'Аналоги',
   'shop.card.barcodes': 'Штрихкоды',
   'shop.search.placeholder': 'Артикул, название или штрихкод',
+  'shop.search.orders': 'Заказы',
+  'shop.search.order': 'Заказ {number}',
   'shop.search.typeMore': 'Введите хотя бы 2 символа',
   'shop.search.nothing': 'Ничего не найдено. Enter — искать по каталогу',
   'shop.search.correctedShort': 'Показаны результаты для «{q}»',

@@ -4,23 +4,37 @@ import { useEffect, useRef, useState } from 'react';
 import { useI18n } from '../../../i18n/i18n.js';
 import { useWidget } from '../../../shell/widget-context.js';
 import { useCabinet } from '../cabinet-context.js';
+import { useCabinetShell } from '../shell/cabinet-shell-context.js';
 import { ProductPicture } from './product-picture.js';
 import type { SuggestAnswer, SuggestItem } from './shop-types.js';
 import { useShopParams } from './use-shop-api.js';
 
 export const MIN_SUGGEST_CHARS = 2;
+
+/** An order whose number (or ERP number, or a line's SKU) matches what was typed: the same box finds orders too. */
+interface OrderHit {
+  kind: 'order';
+  id: number;
+  number: string;
+  stage: { name: string };
+  total: string;
+  currency: string;
+}
+type SearchOption = SuggestItem | OrderHit;
 const DEBOUNCE_MS = 150;
 
 /**
  * The cabinet's global search: suggestions from the second letter with picture, price and stock (the server fixes a
  * wrong keyboard layout or a typo and says so: shown above the list), arrows to move, Enter on a suggestion opens its
- * card, Enter on the text opens the catalog filtered by it.
+ * card, Enter on the text opens the catalog filtered by it. Orders of the viewer whose number matches come first.
  */
 export function CabinetSearchBox() {
   const { t, money, number } = useI18n();
   const { api } = useWidget();
   const { go, params: screenParams, screen } = useCabinet();
   const shop = useShopParams();
+  const { ordersScope } = useCabinetShell();
+  const [orders, setOrders] = useState<OrderHit[]>([]);
   const [text, setText] = useState(screen === 'catalog' && typeof screenParams.q === 'string' ? screenParams.q : '');
   const [answer, setAnswer] = useState<SuggestAnswer | null>(null);
   const [loading, setLoading] = useState(false);
@@ -31,6 +45,7 @@ export function CabinetSearchBox() {
     const mine = ++seq.current;
     if (query.length < MIN_SUGGEST_CHARS) {
       setAnswer(null);
+      setOrders([]);
       setLoading(false);
       return;
     }
@@ -41,11 +56,16 @@ export function CabinetSearchBox() {
         .then((res) => mine === seq.current && setAnswer(res.data))
         .catch(() => mine === seq.current && setAnswer(null))
         .finally(() => mine === seq.current && setLoading(false));
+      // A role without orders (403) simply gets no order hits.
+      api
+        .get<{ items: Array<Omit<OrderHit, 'kind'>> }>('/orders', { params: { ...ordersScope, q: query, limit: 3 } })
+        .then((res) => mine === seq.current && setOrders(res.data.items.map((o) => ({ kind: 'order' as const, id: o.id, number: o.number, stage: o.stage, total: o.total, currency: o.currency }))))
+        .catch(() => mine === seq.current && setOrders([]));
     }, DEBOUNCE_MS);
     return () => clearTimeout(timer);
-  }, [api, text, shop.catalog]);
+  }, [api, text, shop.catalog, ordersScope]);
 
-  const options: SuggestItem[] = text.trim().length >= MIN_SUGGEST_CHARS ? (answer?.items ?? []) : [];
+  const options: SearchOption[] = text.trim().length >= MIN_SUGGEST_CHARS ? [...orders, ...(answer?.items ?? [])] : [];
   const corrected = answer?.correctedQuery ?? null;
   const searchAll = (value: string) => {
     const q = value.trim();
@@ -53,7 +73,7 @@ export function CabinetSearchBox() {
   };
 
   return (
-    <Autocomplete<SuggestItem, false, false, true>
+    <Autocomplete<SearchOption, false, false, true>
       freeSolo
       size="small"
       options={options}
@@ -63,16 +83,17 @@ export function CabinetSearchBox() {
       onInputChange={(_e, value, reason) => reason !== 'reset' && setText(value)}
       onChange={(_e, value) => {
         if (typeof value === 'string') searchAll(value);
+        else if (value?.kind === 'order') go('order', { orderId: value.id });
         else if (value) go('catalog', { productId: value.id, ...(text.trim() ? { q: text.trim() } : {}) });
       }}
-      getOptionLabel={(o) => (typeof o === 'string' ? o : o.name)}
+      getOptionLabel={(o) => (typeof o === 'string' ? o : o.kind === 'order' ? o.number : o.name)}
       value={null}
       blurOnSelect
       clearOnBlur={false}
-      groupBy={() => (corrected ? t('shop.search.correctedShort', { q: corrected }) : '')}
+      groupBy={(o) => (o.kind === 'order' ? t('shop.search.orders') : corrected ? t('shop.search.correctedShort', { q: corrected }) : '')}
       renderGroup={(g) => (
         <li key={g.key}>
-          {g.group && <Typography variant="caption" sx={{ display: 'block', px: 1.5, py: 0.5, bgcolor: 'info.50', color: 'info.dark' }} data-testid="search-corrected">{g.group}</Typography>}
+          {g.group && <Typography variant="caption" sx={{ display: 'block', px: 1.5, py: 0.5, bgcolor: 'info.50', color: 'info.dark' }} data-testid={g.group === t('shop.search.orders') ? 'search-orders-head' : 'search-corrected'}>{g.group}</Typography>}
           <ul style={{ padding: 0 }}>{g.children}</ul>
         </li>
       )}
@@ -80,6 +101,15 @@ export function CabinetSearchBox() {
       loadingText={t('common.loading')}
       renderOption={(props, o) => {
         const { key, ...rest } = props as typeof props & { key: string };
+        if (o.kind === 'order') {
+          return (
+            <Box component="li" key={key} {...rest} sx={{ display: 'flex', gap: 1, alignItems: 'center', py: '4px !important' }} data-testid="search-order">
+              <Typography variant="body2" sx={{ fontWeight: 600, flex: 1 }}>{t('shop.search.order', { number: o.number })}</Typography>
+              <Typography variant="caption" color="text.secondary">{o.stage.name}</Typography>
+              <Typography variant="body2" sx={{ fontWeight: 600, minWidth: 90, textAlign: 'right' }}>{money(o.total, o.currency)}</Typography>
+            </Box>
+          );
+        }
         return (
           <Box component="li" key={key} {...rest} sx={{ display: 'flex', gap: 1, alignItems: 'center', py: '4px !important' }} data-testid="search-option">
             <ProductPicture src={o.picture} size={36} />
