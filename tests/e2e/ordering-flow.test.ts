@@ -130,6 +130,12 @@ describe('ordering flow: dealer → robots → 1C → back to the dealer; anothe
     expect(await frame.locator('[data-testid="stage-step"][data-key="delivered"]').getAttribute('data-state')).toBe('todo');
     expect(await frame.locator('[data-testid="order-erp"]').textContent()).toContain(erpNumber);
     expect(await frame.locator('[data-testid="order-stage"]').textContent()).toContain('Отгружен');
+    // The history names what happened on the way (handed to the ERP, reserved), no bare «Событие»; the stepper and the
+    // history call a stage by the same name.
+    const history = (await frame.locator('[data-testid="order-history"]').textContent()) ?? '';
+    for (const step of ['Заказ создан', 'Согласован', 'Передаётся в ERP', 'Передан в ERP', 'Подтверждён', 'Товар зарезервирован', 'Отгружен']) expect(history).toContain(step);
+    expect(history).not.toContain('Событие');
+    expect(await frame.locator('[data-testid="stage-step"][data-key="sentToErp"]').textContent()).toContain('Передан в ERP');
     await screenshot(page, 'ordering-flow-01-order-shipped');
 
     // NotifyDealer on each stage: the dealer user's notifications in the portal hold the shipment notice.
@@ -183,11 +189,15 @@ describe('ordering flow: dealer → robots → 1C → back to the dealer; anothe
 
     frame = await openCabinet(dealerB().userIds[0]!, `#/order/${order.id}`);
     const screen = frame.locator('[data-testid="order-screen"]');
-    await screen.locator('[role="alert"]').waitFor();
+    await screen.locator('[data-testid="order-not-found"]').waitFor();
+    expect(await screen.locator('[data-testid="order-not-found"]').textContent()).toContain('Заказ не найден');
     expect(await screen.locator('[data-testid="order-number"]').count()).toBe(0);
     expect(await screen.locator('[data-testid="stage-stepper"]').count()).toBe(0);
     expect(await screen.textContent()).not.toContain(order.number);
     await screenshot(page, 'ordering-flow-04-other-dealer-order');
+    // The way out goes to B's own orders.
+    await screen.locator('[data-testid="order-not-found"] button').click();
+    await expect.poll(() => frame.locator('[data-testid="cabinet-shell"]').getAttribute('data-screen')).toBe('orders');
     expect(problems).toEqual([]);
   }, 60_000);
 });
