@@ -4,6 +4,7 @@ import { SYNC_JOB_KINDS, SYNC_SCHEDULES } from '../../server/erp/sync/index.js';
 import { createOrdersRepository, type OrderRow } from '../../server/modules/orders/index.js';
 import { launchBrowser, screenshot } from '../support/browser.js';
 import { startFullAppBench, type FullAppBench } from '../support/full-app-bench.js';
+import { smtpServer } from '../support/smtp-server.js';
 import { ensureWidgetsBuilt, waitFor } from '../http/placements-fixture.js';
 
 /**
@@ -11,7 +12,8 @@ import { ensureWidgetsBuilt, waitFor } from '../http/placements-fixture.js';
  * cart and checkout; the default automation's robots (credit check, manager approval request) run in the portal, the
  * manager approves, SendOrderToErp puts the order into the 1C OData emulator once; a 1C user then confirms and ships
  * it (the emulator's control API, as another process would), the scheduled order-state sync brings it back, and the
- * dealer's order page in the cabinet shows the stage and the ERP number, the portal's notifications page the notice.
+ * dealer's order page in the cabinet shows the stage and the ERP number, the portal's notifications page the notice,
+ * and the stage e-mail reaches the dealer user (SMTP_URL points at a loopback SMTP server).
  * Dealer B's user sees none of it, through any route or screen. Screenshots: test-artifacts/screenshots/ordering-flow-*.png.
  */
 let b: FullAppBench;
@@ -20,6 +22,8 @@ let page: Page;
 let cabinetPlacementId: number;
 let order: OrderRow;
 let erpNumber: string;
+/** The mail server the app's SMTP_URL points at: stage notices go out by e-mail too. */
+const smtp = smtpServer();
 const problems: string[] = [];
 
 const dealerA = () => b.portal.users.dealers[0]!;
@@ -60,7 +64,8 @@ const stageOf = async () => (await orders().get(b.portalId, order.id))!;
 
 beforeAll(async () => {
   ensureWidgetsBuilt();
-  b = await startFullAppBench();
+  const smtpPort = await smtp.listen();
+  b = await startFullAppBench({ env: { SMTP_URL: `smtp://127.0.0.1:${smtpPort}?from=noreply@dealerhub.example` } });
   cabinetPlacementId = b.portal.store.placements.all().find((p) => p.placement === 'IM_NAVIGATION' && p.clientId === b.t.ctx.config.app.clientId)!.id;
   browser = await launchBrowser();
   page = await (await browser.newContext({ viewport: { width: 1360, height: 1400 }, locale: 'ru-RU' })).newPage();
@@ -70,6 +75,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await b?.close();
+  await smtp.close();
 });
 
 describe('ordering flow: dealer → robots → 1C → back to the dealer; another dealer sees nothing', () => {
@@ -150,6 +156,21 @@ describe('ordering flow: dealer → robots → 1C → back to the dealer; anothe
     const mine = (await notices()).filter((s) => s.includes(order.number));
     expect(mine).toEqual([`№${order.number}: Заказ отгружен`, `№${order.number}: Заказ подтверждён`, `№${order.number}: Заказ передан в ERP`, `№${order.number}: Заказ согласован и передаётся в ERP`, `№${order.number}: Заказ принят и ждёт проверки`]);
     await screenshot(page, 'ordering-flow-02-notifications');
+
+    // The same notice by e-mail (SMTP_URL is set): to the dealer user's address, the stage and ERP status in the subject.
+    const email = b.portal.store.users.all().find((u) => Number(u.ID) === userId)!.EMAIL;
+    const mail = await waitFor(() => smtp.mails().find((m) => m.to.includes(email) && m.subject.startsWith(`Заказ ${order.number}: Отгружен`)), 20_000, 'the shipment e-mail');
+    expect(mail.raw).toContain(`\n\nЗаказ ${order.number}: Отгружен\n`);
+    // One mail per stage, in order, in words a dealer reads: the ERP number when it came, never 1C's own status words.
+    expect(smtp.mails().filter((m) => m.to.includes(email) && m.subject.includes(order.number)).map((m) => m.subject)).toEqual([
+      `Заказ ${order.number}: Согласован`,
+      `Заказ ${order.number}: Передан в ERP (ERP № ${erpNumber})`,
+      `Заказ ${order.number}: Подтверждён`,
+      `Заказ ${order.number}: Отгружен`,
+    ]);
+    // Dealer B's users get no mail about dealer A's order.
+    const otherEmails = dealerB().userIds.map((id) => b.portal.store.users.all().find((u) => Number(u.ID) === id)!.EMAIL);
+    expect(smtp.mails().filter((m) => m.to.some((to) => otherEmails.includes(to)) && m.raw.includes(order.number))).toEqual([]);
   }, 60_000);
 
   it('when dealer B’s user looks for dealer A’s order, then no route answers it and the cabinet does not show it', async () => {
