@@ -125,6 +125,13 @@ describe('ordering flow: dealer → robots → 1C → back to the dealer; anothe
     await setErpStatus(order.externalId, 'shipped');
     await runScheduledOrderStateSync('shipped');
     await waitFor(async () => (await stageOf()).stageKey === 'shipped', 20_000, 'stage shipped');
+    // The next scheduled run reads the same state: nothing moves again (the notices below are counted exactly).
+    // (A changed state enqueues its erp.order-state.changed job in the sync's own transaction: none may appear.)
+    const changes = async () => (await b.t.ctx.jobs.list({ kind: SYNC_JOB_KINDS.orderStateChanged })).total;
+    const before = await changes();
+    expect(before).toBeGreaterThanOrEqual(2);
+    await runScheduledOrderStateSync('unchanged');
+    expect(await changes()).toBe(before);
     const item = await b.t.ctx.b24.forPortal(b.portalId).call<{ item: Record<string, unknown> }>('crm.item.get', { entityTypeId: b.installed.smartProcess('orders').entityTypeId, id: order.b24ItemId });
     expect(item.item.stageId).toBe(b.installed.smartProcess('orders').stage('shipped'));
 
