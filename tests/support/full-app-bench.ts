@@ -41,7 +41,8 @@ export interface FullAppBench {
   close(): Promise<void>;
 }
 
-export async function startFullAppBench(opts: { skus?: number } = {}): Promise<FullAppBench> {
+/** `env`: more configuration for the app (e.g. SMTP_URL to a loopback SMTP server). */
+export async function startFullAppBench(opts: { skus?: number; env?: Record<string, string> } = {}): Promise<FullAppBench> {
   const portal = await startSandboxPortal({ httpPort: 0, httpsPort: null, seedDemo: true });
   portal.faults.setRateLimit({ burst: 10_000, drainPerSecond: 1_000 });
   const catalog = generateCatalog({ seed: 'manager-tabs', skus: opts.skus ?? 200, warehouses: 3, customers: 4, ordersPerCustomer: 1, asOf: formatLocal(Date.now()) });
@@ -58,6 +59,7 @@ export async function startFullAppBench(opts: { skus?: number } = {}): Promise<F
     ERP_USER: 'odata',
     ERP_PASSWORD: 'odata',
     ERP_TIMEZONE: 'UTC',
+    ...opts.env,
   });
   // See tests/http/placements-fixture.ts: SQLite in WAL mode needs IMMEDIATE transactions with workers running.
   if (t.ctx.db.dialect === 'sqlite') (t.ctx.db.sequelize as unknown as { options: { transactionType?: string } }).options.transactionType = 'IMMEDIATE';

@@ -2,18 +2,21 @@ import type { Installed } from '../../../installer/index.js';
 import type { SandboxPortal } from '../../../sandbox/index.js';
 import { ORDER_STAGE_KEYS } from './order-stages.js';
 
-/** NotifyDealer's message per stage ({=Document:…} is filled in by the portal). */
+/**
+ * NotifyDealer's message per stage. The robot puts the document's name in front («№DH-000123: …»), so the text does
+ * not name the order again ({=Document:TITLE} is «Заказ DH-000123»: it read «№DH-000123: Заказ Заказ DH-000123 …»).
+ */
 const STAGE_MESSAGES: Record<string, string> = {
-  new: 'Заказ {=Document:TITLE} принят и ждёт проверки',
-  approval: 'Заказ {=Document:TITLE} на согласовании у менеджера',
-  agreed: 'Заказ {=Document:TITLE} согласован и передаётся в ERP',
-  sentToErp: 'Заказ {=Document:TITLE} передан в ERP',
-  confirmed: 'Заказ {=Document:TITLE} подтверждён',
-  invoiced: 'По заказу {=Document:TITLE} выставлен счёт',
-  paid: 'Заказ {=Document:TITLE} оплачен',
-  shipped: 'Заказ {=Document:TITLE} отгружен',
-  delivered: 'Заказ {=Document:TITLE} доставлен',
-  cancelled: 'Заказ {=Document:TITLE} отменён',
+  new: 'Заказ принят и ждёт проверки',
+  approval: 'Заказ на согласовании у менеджера',
+  agreed: 'Заказ согласован и передаётся в ERP',
+  sentToErp: 'Заказ передан в ERP',
+  confirmed: 'Заказ подтверждён',
+  invoiced: 'По заказу выставлен счёт',
+  paid: 'Заказ оплачен',
+  shipped: 'Заказ отгружен',
+  delivered: 'Заказ доставлен',
+  cancelled: 'Заказ отменён',
 };
 
 /**
@@ -35,6 +38,6 @@ export function attachDefaultAutomation(portal: SandboxPortal, installed: Instal
   add('new', 'dh_request_manager_approval');
   add('agreed', 'dh_send_order_to_erp', { post: 'Y' });
   add('confirmed', 'dh_reserve_stock');
-  for (const stageKey of ORDER_STAGE_KEYS) add(stageKey, 'dh_notify_dealer', { message: STAGE_MESSAGES[stageKey] ?? '{=Document:TITLE}', kind: 'order_status' });
+  for (const stageKey of ORDER_STAGE_KEYS) add(stageKey, 'dh_notify_dealer', { message: STAGE_MESSAGES[stageKey] ?? 'Стадия заказа изменилась', kind: 'order_status' });
   return attached;
 }

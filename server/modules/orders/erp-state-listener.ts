@@ -49,6 +49,7 @@ export function createErpStateListener(ctx: AppContext) {
     await moveOrderStage(ctx, portal, order, {
       stageKey: moveTo,
       message: `ERP: ${state.rawStatus || state.status}`,
+      notice: null,
       erp: { number: state.number || null, status: state.rawStatus || state.status, ref: state.erpRef.erpId },
       eventKind: moveTo !== order.stageKey ? 'stage' : order.erpStatus !== (state.rawStatus || state.status) ? 'erp_status' : undefined,
       data: { erpStatus: state.status, rawStatus: state.rawStatus, posted: state.posted },

@@ -11,6 +11,11 @@ export interface StageMove {
   stageKey: string;
   /** Shown on the timeline (e.g. the ERP's own status word). */
   message?: string | null;
+  /**
+   * What the dealer's stage notice adds after the stage name; by default the message. null: nothing — the ERP's own
+   * status word («КОтгрузке») means nothing to a dealer and read oddly next to our stage («Подтверждён (ERP: Согласован)»).
+   */
+  notice?: string | null;
   actorUserId?: number | null;
   erp?: { number?: string | null; status?: string | null; ref?: string | null };
   /** Fields of our index besides the stage. */
@@ -49,7 +54,8 @@ export async function moveOrderStage(ctx: AppContext, portal: Portal, order: Ord
   if (changes) {
     const lang = String(portal.languageId ?? 'ru').toLowerCase().startsWith('en') ? 'en' : 'ru';
     const stage = stageView(move.stageKey, lang).name;
-    const text = lang === 'en' ? `Order ${order.number}: ${stage}${move.message ? ` (${move.message})` : ''}` : `Заказ ${order.number}: ${stage}${move.message ? ` (${move.message})` : ''}`;
+    const detail = move.notice === undefined ? move.message : move.notice;
+    const text = `${lang === 'en' ? 'Order' : 'Заказ'} ${order.number}: ${stage}${detail ? ` (${detail})` : ''}`;
     await notifyDealerUsers(ctx, {
       portalId: order.portalId,
       dealerId: order.dealerId,

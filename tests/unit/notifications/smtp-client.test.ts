@@ -1,44 +1,8 @@
-import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseSmtpUrl, recipientsOf, sendMail } from '../../../server/modules/notifications/index.js';
+import { smtpServer } from '../../support/smtp-server.js';
 import type { DealerLegalEntity, DealerUser } from '../../../server/modules/dealers/index.js';
-
-/** A loopback SMTP server speaking RFC 5321 as far as the client needs it; records what it was sent. */
-function smtpServer(opts: { rejectRcpt?: boolean } = {}) {
-  const seen: string[] = [];
-  let data = '';
-  const server = net.createServer((s) => {
-    let inData = false;
-    let buf = '';
-    s.write('220 test ESMTP\r\n');
-    s.on('data', (chunk) => {
-      buf += chunk.toString('utf8');
-      let i: number;
-      while ((i = buf.indexOf('\r\n')) >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 2);
-        if (inData) {
-          if (line === '.') {
-            inData = false;
-            s.write('250 queued\r\n');
-          } else data += `${line}\n`;
-          continue;
-        }
-        seen.push(line);
-        if (line.startsWith('EHLO')) s.write('250-test\r\n250 AUTH PLAIN\r\n');
-        else if (line.startsWith('AUTH PLAIN')) s.write('235 ok\r\n');
-        else if (line.startsWith('MAIL FROM')) s.write('250 ok\r\n');
-        else if (line.startsWith('RCPT TO')) s.write(opts.rejectRcpt ? '550 no such user\r\n' : '250 ok\r\n');
-        else if (line === 'DATA') {
-          inData = true;
-          s.write('354 go\r\n');
-        } else if (line === 'QUIT') s.end('221 bye\r\n');
-      }
-    });
-  });
-  return { server, seen, data: () => data };
-}
 
 describe('SMTP e-mail channel', () => {
   let close: (() => void) | null = null;

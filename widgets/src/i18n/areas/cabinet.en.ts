@@ -120,6 +120,8 @@ export const cabinetEn: CabinetMessages = {
   'cab.stage.cancelled': 'Cancelled',
 
   'cab.order.back': 'All orders',
+  'cab.order.notFound': 'Order not found',
+  'cab.order.notFoundHint': 'Your company has no such order: check the link or open the order from the list.',
   'cab.order.title': 'Order {number}',
   'cab.order.created': 'Placed',
   'cab.order.erpNumber': 'ERP number',
@@ -161,5 +163,12 @@ export const cabinetEn: CabinetMessages = {
   'cab.event.changesProposed': 'The manager proposed changes',
   'cab.event.changesAgreed': 'Changes agreed',
   'cab.event.changesDeclined': 'Changes declined',
+  'cab.event.changesWithdrawn': 'The manager withdrew a change',
+  'cab.event.erpQueued': 'Being passed to the ERP',
+  'cab.event.erpRejected': 'The ERP did not accept the order',
+  'cab.event.erpStatus': 'The ERP status changed',
+  'cab.event.reserved': 'Goods reserved',
+  'cab.event.goodsArrived': 'Goods arrived at the warehouse',
+  'cab.event.repriced': 'Prices recalculated',
   'cab.event.other': 'Event',
 };

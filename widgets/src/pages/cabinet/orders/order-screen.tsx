@@ -2,6 +2,7 @@ import { Alert, AlertTitle, Box, Button, Dialog, DialogActions, DialogContent, D
 import ArrowBackIcon from '@mui/icons-material/ArrowBack';
 import ReplayIcon from '@mui/icons-material/Replay';
 import { useState } from 'react';
+import { ApiError } from '../../../api/client.js';
 import { useApi } from '../../../api/use-api.js';
 import { AsyncView } from '../../../components/async-view.js';
 import { Section } from '../../../components/section.js';
@@ -28,8 +29,35 @@ export function OrderScreen() {
       <Button size="small" startIcon={<ArrowBackIcon />} onClick={() => go('orders')} sx={{ mb: 1 }}>
         {t('cab.order.back')}
       </Button>
-      <AsyncView state={state}>{(page) => <OrderBody page={page} reload={state.reload} />}</AsyncView>
+      {state.error instanceof ApiError && state.error.status === 404 ? (
+        <OrderNotFound />
+      ) : (
+        <AsyncView state={state}>{(page) => <OrderBody page={page} reload={state.reload} />}</AsyncView>
+      )}
     </Box>
+  );
+}
+
+/**
+ * Another dealer's order, or a link to one that does not exist: the server answers 404 for both (it does not say which),
+ * so the dealer is told plainly and sent back to their own orders, not shown a load error with a pointless retry.
+ */
+function OrderNotFound() {
+  const { t } = useI18n();
+  const { go } = useCabinet();
+  return (
+    <Alert
+      severity="warning"
+      data-testid="order-not-found"
+      action={
+        <Button color="inherit" size="small" onClick={() => go('orders')}>
+          {t('cab.order.back')}
+        </Button>
+      }
+    >
+      <AlertTitle>{t('cab.order.notFound')}</AlertTitle>
+      {t('cab.order.notFoundHint')}
+    </Alert>
   );
 }
 
@@ -217,6 +245,13 @@ const EVENT_KEYS: Record<string, MessageKey> = {
   changes_proposed: 'cab.event.changesProposed',
   changes_agreed: 'cab.event.changesAgreed',
   changes_declined: 'cab.event.changesDeclined',
+  changes_withdrawn: 'cab.event.changesWithdrawn',
+  erp_queued: 'cab.event.erpQueued',
+  erp_rejected: 'cab.event.erpRejected',
+  erp_status: 'cab.event.erpStatus',
+  reserved: 'cab.event.reserved',
+  goods_arrived: 'cab.event.goodsArrived',
+  repriced: 'cab.event.repriced',
 };
 const DOC_KEYS: Record<string, MessageKey> = { invoice: 'cab.doc.invoice', waybill: 'cab.doc.waybill', upd: 'cab.doc.upd', act: 'cab.doc.act', 'credit-note': 'cab.doc.creditNote', payment: 'cab.doc.payment' };
 const eventKey = (kind: string): MessageKey => EVENT_KEYS[kind] ?? 'cab.event.other';
