@@ -36,14 +36,15 @@ describe('pacing under the portal limit', () => {
     expect(refused.length).toBeGreaterThanOrEqual(25);
   });
 
-  it('when 200 quick calls go through the client at a time-compressed 10-burst / 40 per second bucket, then none fails and refusals stay rare', async () => {
-    const { client } = await setup({ burst: 10, drainPerSecond: 40 });
-    // Warm-up: the first call builds the SDK client and opens connections; at 40/s the compile pause of a cold process
+  it('when 200 quick calls go through the client at a time-compressed 10-burst / 20 per second bucket, then none fails and refusals stay rare', async () => {
+    // 20/s, not faster: the sandbox shares this busy process's event loop, and every stall bunches rate × stall arrivals.
+    const { client } = await setup({ burst: 10, drainPerSecond: 20 });
+    // Warm-up: the first call builds the SDK client and opens connections; at this rate the compile pause of a cold process
     // (same event loop as the in-process sandbox) would bunch the first arrivals more than any network does at 2/s.
     await client.call('server.time');
     const results = await Promise.allSettled(Array.from({ length: 200 }, (_, i) => client.call(i % 2 ? 'user.current' : 'server.time')));
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
-    // At 40/s a stall of this shared, busy test process (the sandbox runs on the same event loop) bunches arrivals
+    // At 20/s a stall of this shared, busy test process (the sandbox runs on the same event loop) bunches arrivals
     // beyond any margin; the few refusals that causes are resent, never surfaced. An unpaced client gets most of its
     // 200 calls refused (first test). The strict "no refusal at all" check is the real 2/s test below.
     expect(client.stats().limitErrors).toBeLessThanOrEqual(20);
