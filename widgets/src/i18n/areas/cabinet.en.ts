@@ -108,6 +108,7 @@ export const cabinetEn: CabinetMessages = {
 
   'cab.stage.all': 'All',
   'cab.stage.open': 'Open',
+  'cab.stage.skipped': 'skipped',
   'cab.stage.new': 'New',
   'cab.stage.approval': 'Approval',
   'cab.stage.agreed': 'Agreed',

@@ -107,6 +107,7 @@ export const cabinetRu = {
 
   'cab.stage.all': 'Все',
   'cab.stage.open': 'В работе',
+  'cab.stage.skipped': 'пропущен',
   'cab.stage.new': 'Новый',
   'cab.stage.approval': 'На согласовании',
   'cab.stage.agreed': 'Согласован',
