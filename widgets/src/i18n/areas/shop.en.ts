@@ -121,5 +121,4 @@ export const shopEn: ShopMessages = {
   'shop.saved.deleteText': 'The cart “{name}” will be deleted.',
   'shop.saved.loaded': 'The cart “{name}” is loaded; lines in the cart: {n}. Prices are today’s.',
   'shop.saved.updated': 'The cart “{name}” is updated from the current one.',
-  'shop.preview.checkout': 'The cabinet shell shows checkout here.',
 };

@@ -120,5 +120,4 @@ export const shopRu = {
   'shop.saved.deleteText': 'Корзина «{name}» будет удалена.',
   'shop.saved.loaded': 'Корзина «{name}» загружена, строк в корзине: {n}. Цены — на сегодня.',
   'shop.saved.updated': 'Корзина «{name}» обновлена из текущей.',
-  'shop.preview.checkout': 'Здесь оболочка кабинета покажет оформление заказа.',
 } as const;
