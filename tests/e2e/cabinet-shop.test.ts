@@ -56,6 +56,8 @@ async function shot(name: string): Promise<void> {
     .poll(async () => Math.abs(((await element.boundingBox())?.height ?? 0) - (await f.evaluate<number>('document.documentElement.scrollHeight'))), { timeout: 5_000 })
     .toBeLessThanOrEqual(4)
     .catch(async () => console.warn(`${name}: frame ${(await element.boundingBox())?.height} px, content ${await f.evaluate<number>('document.documentElement.scrollHeight')} px`));
+  // A click far down the frame scrolls the portal page; the picture starts at the top as the person opened it.
+  await page.evaluate('window.scrollTo(0, 0)');
   await screenshot(page, name);
 }
 
@@ -65,6 +67,18 @@ const hash = () => f.evaluate<string>('window.location.hash');
 const shown = () => f.locator('[data-testid="cabinet-shell"]').getAttribute('data-screen');
 const badge = () => f.locator('[data-testid="shell-cart-badge"] [data-testid="cart-badge-count"] .MuiBadge-badge').textContent();
 const rows = () => f.locator('[data-testid="product-table"] .MuiDataGrid-row');
+/**
+ * Groups and facets: in the messenger's app panel at a laptop's width the frame is narrower than the catalog's
+ * two-column layout, so they sit in a drawer the toolbar's button opens.
+ */
+async function openFilters(): Promise<void> {
+  await f.click('[data-testid="catalog-filters-open"]');
+  await f.waitForSelector('[data-testid="catalog-sidebar"] [data-testid="group-item"]');
+}
+async function closeFilters(): Promise<void> {
+  await page.keyboard.press('Escape');
+  await f.waitForSelector('[data-testid="catalog-sidebar"]', { state: 'detached' });
+}
 
 beforeAll(async () => {
   ensureWidgetsBuilt();
@@ -135,7 +149,11 @@ describe('dealer cabinet: catalog, search, cart, quick order, saved carts, on to
     await f.waitForSelector('[data-testid="product-table"] .MuiDataGrid-row', { timeout: 30_000 });
     expect(await hash()).toBe('#/catalog');
     expect(await shown()).toBe('catalog');
+    // The goods take the frame's whole width: no groups column squeezing the table.
+    expect(await count('[data-testid="catalog-sidebar"]')).toBe(0);
+    await openFilters();
     expect(await count('[data-testid="group-item"]')).toBeGreaterThan(3);
+    await closeFilters();
     const before = await total();
     expect(before).toBeGreaterThan(1000);
     // The quick order uses a product from further down the page: the card below opens one found by the first's name.
@@ -156,11 +174,15 @@ describe('dealer cabinet: catalog, search, cart, quick order, saved carts, on to
     expect(Number(added!.qty)).toBe(2);
     await shot('shop-01-catalog-table');
 
+    await openFilters();
     const brand = f.locator('[data-testid="facet"][data-facet="brand"] [data-testid="facet-value"]').first();
     const value = (await brand.getAttribute('data-value'))!;
     const expected = Number(((await brand.locator('[data-testid="facet-count"]').textContent()) ?? '').replace(/\D/g, ''));
     await brand.locator('input').check();
     await expect.poll(total, { timeout: 10_000 }).toBe(expected);
+    await shot('shop-02a-catalog-filters-drawer');
+    await closeFilters();
+    expect(await f.locator('[data-testid="catalog-toolbar"] .MuiBadge-badge').textContent()).toBe('1');
     expect(expected).toBeLessThan(before);
     // The grid takes its new rows a frame after the total above changed.
     const brands = async () => [...new Set((await f.locator('[data-testid="product-table"] .MuiDataGrid-row [data-field="brand"]').allTextContents()).map((b) => b.trim()))];
@@ -185,7 +207,9 @@ describe('dealer cabinet: catalog, search, cart, quick order, saved carts, on to
     await f.waitForSelector('[data-testid="product-tile"]');
     await shot('shop-03-catalog-tiles');
     await f.click('[data-testid="view-table"]');
+    await openFilters();
     await f.click('[data-testid="facets-reset"]');
+    await closeFilters();
     await expect.poll(total, { timeout: 10_000 }).toBe(before);
     // Stock scope of one city plus "in stock only": fewer goods, each with stock there.
     await f.click('[data-testid="scope-select"] [role="combobox"]');

@@ -4,6 +4,7 @@ export const shopEn: ShopMessages = {
   'shop.addToCart': 'Add to cart',
   'shop.catalog.title': 'Catalog',
   'shop.catalog.groups': 'Product groups',
+  'shop.catalog.groupsAndFilters': 'Groups and filters',
   'shop.catalog.allGroups': 'All products',
   'shop.catalog.filters': 'Filters',
   'shop.catalog.resetFilters': 'Reset',

@@ -3,6 +3,7 @@ export const shopRu = {
   'shop.addToCart': 'В корзину',
   'shop.catalog.title': 'Каталог',
   'shop.catalog.groups': 'Группы товаров',
+  'shop.catalog.groupsAndFilters': 'Группы и фильтры',
   'shop.catalog.allGroups': 'Все товары',
   'shop.catalog.filters': 'Фильтры',
   'shop.catalog.resetFilters': 'Сбросить',
