@@ -76,7 +76,7 @@ async function openFilters(): Promise<void> {
   await f.waitForSelector('[data-testid="catalog-sidebar"] [data-testid="group-item"]');
 }
 async function closeFilters(): Promise<void> {
-  await page.keyboard.press('Escape');
+  await f.click('[data-testid="catalog-filters-close"]');
   await f.waitForSelector('[data-testid="catalog-sidebar"]', { state: 'detached' });
 }
 
@@ -157,7 +157,7 @@ describe('dealer cabinet: catalog, search, cart, quick order, saved carts, on to
     const before = await total();
     expect(before).toBeGreaterThan(1000);
     // The quick order uses a product from further down the page: the card below opens one found by the first's name.
-    goodSku = ((await rows().nth(8).locator('[data-field="sku"]').textContent()) ?? '').trim();
+    goodSku = ((await rows().nth(8).locator('[data-testid="product-sku"]').textContent()) ?? '').trim();
     productName = ((await rows().first().locator('[data-testid="product-name"]').textContent()) ?? '').trim();
     expect(goodSku).not.toBe('');
     expect(await rows().first().locator('[data-testid="price"]').textContent()).toMatch(/₽/);
@@ -165,7 +165,7 @@ describe('dealer cabinet: catalog, search, cart, quick order, saved carts, on to
 
     // Straight from the table: 2 of the fourth row's product; the header's badge counts the line.
     const row = rows().nth(3);
-    const tableSku = ((await row.locator('[data-field="sku"]').textContent()) ?? '').trim();
+    const tableSku = ((await row.locator('[data-testid="product-sku"]').textContent()) ?? '').trim();
     await row.locator('[data-testid="qty-input"]').fill('2');
     await row.locator('[data-testid="add-button"]').click();
     inCart.add(tableSku);

@@ -5,6 +5,7 @@ export const shopEn: ShopMessages = {
   'shop.catalog.title': 'Catalog',
   'shop.catalog.groups': 'Product groups',
   'shop.catalog.groupsAndFilters': 'Groups and filters',
+  'shop.catalog.showGoods': 'Show goods',
   'shop.catalog.allGroups': 'All products',
   'shop.catalog.filters': 'Filters',
   'shop.catalog.resetFilters': 'Reset',

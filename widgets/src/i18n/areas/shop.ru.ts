@@ -4,6 +4,7 @@ export const shopRu = {
   'shop.catalog.title': 'Каталог',
   'shop.catalog.groups': 'Группы товаров',
   'shop.catalog.groupsAndFilters': 'Группы и фильтры',
+  'shop.catalog.showGoods': 'Показать товары',
   'shop.catalog.allGroups': 'Все товары',
   'shop.catalog.filters': 'Фильтры',
   'shop.catalog.resetFilters': 'Сбросить',

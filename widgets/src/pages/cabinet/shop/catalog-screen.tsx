@@ -63,7 +63,13 @@ export function CatalogScreen() {
           frame (the messenger's app panel on a laptop) keeps the whole width for the goods and opens them in a drawer. */}
       {narrow ? (
         <Drawer open={filtersOpen} onClose={() => setFiltersOpen(false)} slotProps={{ paper: { sx: { width: 300, maxWidth: '85vw' } } }}>
-          <Box data-testid="catalog-sidebar">{sidebar}</Box>
+          <Box data-testid="catalog-sidebar">
+            <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, px: 1, py: 0.5, borderBottom: 1, borderColor: 'divider', position: 'sticky', top: 0, bgcolor: 'background.paper', zIndex: 1 }}>
+              <Typography variant="body2" sx={{ flex: 1, fontWeight: 600 }}>{page ? t('shop.catalog.found', { n: page.total }) : t('shop.catalog.groupsAndFilters')}</Typography>
+              <Button size="small" variant="contained" onClick={() => setFiltersOpen(false)} data-testid="catalog-filters-close">{t('shop.catalog.showGoods')}</Button>
+            </Box>
+            {sidebar}
+          </Box>
         </Drawer>
       ) : (
         <Paper sx={{ overflowY: 'auto', maxHeight: 740 }} data-testid="catalog-sidebar">{sidebar}</Paper>
