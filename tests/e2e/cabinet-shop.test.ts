@@ -247,7 +247,8 @@ describe('dealer cabinet: catalog, search, cart, quick order, saved carts, on to
     await page.keyboard.press('Escape');
     await f.waitForSelector('[data-testid="product-card"]', { state: 'detached' });
     expect(await hash()).toBe('#/catalog');
-    // Enter on the text itself → the catalog searched by it.
+    // Enter on the text itself → the catalog searched by it (typed afresh, as a person would).
+    await f.fill('[data-testid="search-input"]', '');
     await f.fill('[data-testid="search-input"]', typed);
     await f.waitForSelector('[data-testid="search-option"]', { timeout: 10_000 });
     await f.press('[data-testid="search-input"]', 'Enter');
@@ -264,6 +265,8 @@ describe('dealer cabinet: catalog, search, cart, quick order, saved carts, on to
     await f.click('[data-testid="catalog-empty"] button');
     await f.waitForSelector('[data-testid="product-table"] .MuiDataGrid-row');
     expect(await count('[data-testid="search-chip"]')).toBe(0);
+    // The header's box no longer shows the query the catalog dropped.
+    await expect.poll(() => f.inputValue('[data-testid="search-input"]'), { timeout: 5_000 }).toBe('');
   });
 
   it('when the dealer opens a card, sees the price breakdown and adds to the cart, then the badge counts the line', async () => {
