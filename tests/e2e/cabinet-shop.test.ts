@@ -275,7 +275,7 @@ describe('dealer cabinet: catalog, search, cart, quick order, saved carts, on to
     await f.locator('[data-testid="product-card"] [data-testid="price"]').first().click();
     await f.waitForSelector('[data-testid="breakdown-step"]');
     // The popover's grow-in, for the screenshot: wait until it stands still at full opacity.
-    await expect.poll(() => f.locator('.MuiPopover-paper').evaluate((e) => getComputedStyle(e).opacity), { timeout: 5_000 }).toBe('1');
+    await expect.poll(() => f.locator('.MuiPopover-paper').evaluate((e) => (e.ownerDocument.defaultView as unknown as { getComputedStyle(el: unknown): { opacity: string } }).getComputedStyle(e).opacity), { timeout: 5_000 }).toBe('1');
     const steps = await f.locator('[data-testid="breakdown-step"]').allTextContents();
     expect(steps[0]).toMatch(/Базовая цена/);
     // Dealer group A's 5% on everything: base → rule, and the card's price is the last step's.
@@ -360,8 +360,8 @@ describe('dealer cabinet: catalog, search, cart, quick order, saved carts, on to
     expect(((await saved.locator('td').nth(1).textContent()) ?? '').trim()).toBe(String(inCart.size));
     const [stored] = (await t.ctx.db.sequelize.query("SELECT id FROM carts WHERE kind = 'saved' AND name = 'Еженедельная закупка'"))[0] as Array<{ id: number }>;
     expect(stored).toBeDefined();
-    const [{ n }] = (await t.ctx.db.sequelize.query('SELECT COUNT(*) AS n FROM cart_lines WHERE cart_id = ?', { replacements: [stored!.id] }))[0] as Array<{ n: number }>;
-    expect(Number(n)).toBe(inCart.size);
+    const [lines] = (await t.ctx.db.sequelize.query('SELECT COUNT(*) AS n FROM cart_lines WHERE cart_id = ?', { replacements: [stored!.id] }))[0] as Array<{ n: number }>;
+    expect(Number(lines!.n)).toBe(inCart.size);
     await saved.locator('[data-testid="saved-replace"]').click();
     await f.waitForSelector('[data-testid="saved-notice"]');
     await shot('shop-09-saved-carts');
