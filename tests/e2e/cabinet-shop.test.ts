@@ -61,6 +61,9 @@ async function shot(name: string): Promise<void> {
   await screenshot(page, name);
 }
 
+/** A popover's or dialog's fade-in is over (for a screenshot that shows it as a person sees it). */
+const faded = (selector: string) =>
+  expect.poll(() => f.locator(selector).evaluate((e) => (e.ownerDocument.defaultView as unknown as { getComputedStyle(el: unknown): { opacity: string } }).getComputedStyle(e).opacity), { timeout: 5_000 }).toBe('1');
 const count = async (selector: string) => f.locator(selector).count();
 const total = async () => Number(((await f.locator('[data-testid="catalog-total"]').textContent()) ?? '').replace(/\D/g, ''));
 const hash = () => f.evaluate<string>('window.location.hash');
@@ -274,8 +277,7 @@ describe('dealer cabinet: catalog, search, cart, quick order, saved carts, on to
     await f.waitForSelector('[data-testid="product-card"] [data-testid="card-sku"]');
     await f.locator('[data-testid="product-card"] [data-testid="price"]').first().click();
     await f.waitForSelector('[data-testid="breakdown-step"]');
-    // The popover's grow-in, for the screenshot: wait until it stands still at full opacity.
-    await expect.poll(() => f.locator('.MuiPopover-paper').evaluate((e) => (e.ownerDocument.defaultView as unknown as { getComputedStyle(el: unknown): { opacity: string } }).getComputedStyle(e).opacity), { timeout: 5_000 }).toBe('1');
+    await faded('.MuiPopover-paper');
     const steps = await f.locator('[data-testid="breakdown-step"]').allTextContents();
     expect(steps[0]).toMatch(/Базовая цена/);
     // Dealer group A's 5% on everything: base → rule, and the card's price is the last step's.
@@ -350,6 +352,7 @@ describe('dealer cabinet: catalog, search, cart, quick order, saved carts, on to
   it('when the dealer saves the cart under a name, then it is listed with its lines, loads back and can be deleted', async () => {
     await f.click('[data-testid="cart-save"]');
     await f.fill('[data-testid="saved-name"]', 'Еженедельная закупка');
+    await faded('.MuiDialog-container');
     await shot('shop-09a-save-dialog');
     await f.click('[data-testid="saved-name-confirm"]');
     await f.waitForSelector('[data-testid="saved-name"]', { state: 'detached' });
