@@ -74,6 +74,7 @@ export const shopEn: ShopMessages = {
   'shop.search.correctedShort': 'Showing results for “{q}”',
   'shop.search.corrected': 'Showing results for “{q}” (you typed “{typed}”)',
   'shop.cart.title': 'Cart',
+  'shop.cart.linesTab': 'Items',
   'shop.cart.legalEntity': 'Legal entity',
   'shop.cart.inn': 'TIN {inn}',
   'shop.cart.priceType': 'Prices: {name}',

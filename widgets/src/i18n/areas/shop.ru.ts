@@ -73,6 +73,7 @@ export const shopRu = {
   'shop.search.correctedShort': 'Показаны результаты для «{q}»',
   'shop.search.corrected': 'Показаны результаты для «{q}» (вы ввели «{typed}»)',
   'shop.cart.title': 'Корзина',
+  'shop.cart.linesTab': 'Товары',
   'shop.cart.legalEntity': 'Юрлицо',
   'shop.cart.inn': 'ИНН {inn}',
   'shop.cart.priceType': 'Цены: {name}',

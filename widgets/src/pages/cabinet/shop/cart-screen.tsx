@@ -19,7 +19,7 @@ export function CartScreen() {
   return (
     <Box data-testid="cart-screen">
       <Tabs value={tab} onChange={(_e, v: CartTab) => go(v)} sx={{ mb: 1.5, minHeight: 36, '& .MuiTab-root': { minHeight: 36, py: 0.5 } }}>
-        <Tab value="cart" label={t('shop.cart.title')} data-testid="cart-tab-lines" />
+        <Tab value="cart" label={t('shop.cart.linesTab')} data-testid="cart-tab-lines" />
         <Tab value="quick-order" label={t('shop.quick.title')} data-testid="cart-tab-quick-order" />
         <Tab value="saved-carts" label={t('shop.saved.title')} data-testid="cart-tab-saved-carts" />
       </Tabs>
