@@ -1,82 +1,119 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SandboxPortal } from '../../sandbox/index.js';
 import { composeApp } from '../../server/compose-app.js';
-import { loadConfig } from '../../server/config.js';
-import { closeContext, createContext, type AppContext } from '../../server/context.js';
-import { listen } from '../../server/http/serve.js';
 import { PRICING_JOB_KINDS } from '../../server/modules/catalog/index.js';
 import { switchLayout } from '../../server/modules/search/index.js';
 import { startSandboxMode, type SandboxHandle } from '../../server/sandbox-mode.js';
-import { ARTIFACTS_DIR, launchBrowser, screenshot } from '../support/browser.js';
+import { launchBrowser, screenshot } from '../support/browser.js';
+import { createTestContext, type TestContext } from '../support/context.js';
+import { waitForPricedCatalog } from '../support/demo-ready.js';
 import { ensureWidgetsBuilt, waitFor } from '../http/placements-fixture.js';
 
 /**
- * The dealer cabinet's shopping screens in Chromium against the real app as `npm start` runs it: the sandbox portal,
- * the 1C OData emulator's demo catalog synced into the app, the demo dealers and their prices. A dealer user opens the
- * cabinet from the messenger; until the cabinet shell mounts the shop screens, the cabinet page is served with the
- * shop preview entry (widgets/pages/shop-preview.html: the same context contract, the same session). Screenshots go to
- * test-artifacts/screenshots/shop-*.png.
+ * The dealer cabinet's shopping screens in Chromium, inside the real cabinet shell, against the app as `npm start`
+ * runs it: the sandbox portal, the 1C OData emulator's demo catalog synced into the app, the demo dealers and their
+ * prices. A dealer user opens the cabinet from the messenger; the shell's tabs, search box and cart badge lead to
+ * the catalog, the cart and its helpers, and on to checkout (placing the order is cabinet-orders.test.ts's subject).
+ * Screenshots go to test-artifacts/screenshots/shop-*.png.
  */
-const ROOT = resolve(import.meta.dirname, '..', '..');
 /** The demo's first dealer has a 12% contract discount on the catalog's first brand (server/sandbox-demo.ts). */
 const DISCOUNT_BRAND = 'MAY';
-let ctx: AppContext;
+let t: TestContext;
+let server: Server;
 let sandbox: SandboxHandle;
-let closeServer: () => Promise<void>;
-let appUrl = '';
-let dataDir = '';
+let portal: SandboxPortal;
+let portalId: number;
+let cabinetPlacementId: number;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let f: Frame;
 const problems: string[] = [];
 
-/** The built cabinet page with its entry script swapped for the shop preview's (the bootstrap stays as served). */
-function withPreviewEntry(html: string): string {
-  const preview = readFileSync(join(ROOT, 'dist', 'widgets', 'pages', 'shop-preview.html'), 'utf8');
-  const entry = /<script type="module"[^>]*><\/script>/.exec(preview)![0];
-  const swapped = html.replace(/<script type="module"[^>]*><\/script>/, '');
-  return swapped.replace('</head>', `${entry}</head>`);
+/** Signs in as the demo's first dealer's head and opens the cabinet from the messenger, optionally on a screen. */
+async function openCabinet(hash?: string): Promise<Frame> {
+  const userId = portal.users.dealers[0]!.userIds[0]!;
+  await page.goto(`${portal.url}/_ui/switch-user?id=${userId}&back=${encodeURIComponent(`/online/?IM_APP=${cabinetPlacementId}`)}`);
+  const handle = await page.waitForSelector('iframe[data-placement="IM_NAVIGATION"]', { timeout: 30_000 });
+  const frame = (await handle.contentFrame())!;
+  await frame.waitForSelector('[data-testid="cabinet-shell"]', { timeout: 30_000 });
+  if (hash) await frame.evaluate(`window.location.hash = ${JSON.stringify(hash)}`);
+  return frame;
 }
 
-/** The cabinet frame alone (the portal around it is the sandbox's): its top `height` pixels or all of it. */
-async function shot(name: string, height?: number): Promise<void> {
-  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+/**
+ * The whole portal page once it has resized our frame to its content (the SDK's resizeWindow is asynchronous), so
+ * the picture shows the screen as a person would scroll through it.
+ */
+async function shot(name: string): Promise<void> {
+  const element = await f.frameElement();
+  await expect
+    .poll(async () => Math.abs(((await element.boundingBox())?.height ?? 0) - (await f.evaluate<number>('document.documentElement.scrollHeight'))), { timeout: 5_000 })
+    .toBeLessThanOrEqual(4)
+    .catch(async () => console.warn(`${name}: frame ${(await element.boundingBox())?.height} px, content ${await f.evaluate<number>('document.documentElement.scrollHeight')} px`));
+  // A click far down the frame scrolls the portal page; the picture starts at the top as the person opened it.
   await page.evaluate('window.scrollTo(0, 0)');
-  const frame = page.locator('iframe[data-placement="IM_NAVIGATION"]');
-  const box = (await frame.boundingBox())!;
-  await page.screenshot({ path: join(ARTIFACTS_DIR, `${name}.png`), clip: { x: box.x, y: box.y, width: box.width, height: Math.min(height ?? box.height, box.height) }, fullPage: true });
+  await screenshot(page, name);
 }
 
+/** A popover's or dialog's fade-in is over (for a screenshot that shows it as a person sees it). */
+const faded = (selector: string) =>
+  expect.poll(() => f.locator(selector).evaluate((e) => (e.ownerDocument.defaultView as unknown as { getComputedStyle(el: unknown): { opacity: string } }).getComputedStyle(e).opacity), { timeout: 5_000 }).toBe('1');
 const count = async (selector: string) => f.locator(selector).count();
 const total = async () => Number(((await f.locator('[data-testid="catalog-total"]').textContent()) ?? '').replace(/\D/g, ''));
+const hash = () => f.evaluate<string>('window.location.hash');
+const shown = () => f.locator('[data-testid="cabinet-shell"]').getAttribute('data-screen');
+const badge = () => f.locator('[data-testid="shell-cart-badge"] [data-testid="cart-badge-count"] .MuiBadge-badge').textContent();
+const rows = () => f.locator('[data-testid="product-table"] .MuiDataGrid-row');
+/**
+ * Groups and facets: in the messenger's app panel at a laptop's width the frame is narrower than the catalog's
+ * two-column layout, so they sit in a drawer the toolbar's button opens.
+ */
+async function openFilters(): Promise<void> {
+  await f.click('[data-testid="catalog-filters-open"]');
+  await f.waitForSelector('[data-testid="catalog-sidebar"] [data-testid="group-item"]');
+}
+async function closeFilters(): Promise<void> {
+  await f.click('[data-testid="catalog-filters-close"]');
+  await f.waitForSelector('[data-testid="catalog-sidebar"]', { state: 'detached' });
+}
 
 beforeAll(async () => {
   ensureWidgetsBuilt();
-  dataDir = mkdtempSync(join(tmpdir(), 'dh-shop-e2e-'));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', APP_MODE: 'sandbox', NODE_ENV: 'test' });
-  ctx = await createContext(config);
-  let publicUrl = '';
-  const { app } = composeApp(ctx, { publicUrl: () => publicUrl });
-  const running = await listen(app, config.host, 0, ctx.logger);
-  appUrl = publicUrl = running.url;
-  closeServer = () => running.close(1000);
-  await ctx.jobs.startWorkers({ concurrency: 4, pollMs: 25 });
-  sandbox = await startSandboxMode(ctx, publicUrl);
-  // The demo: dealers created in the portal, the catalog synced from the 1C emulator, the discount book pulled.
-  const portal = await waitFor(() => ctx.portals.findByMemberId(sandbox.memberId), 30_000, 'the portal installed');
-  await waitFor(async () => ((await ctx.portals.findById(portal.id))!.settings.demo as { seededAt?: string } | undefined)?.seededAt, 90_000, 'the demo seeded');
-  const rows = async (table: string) => Number(((await ctx.db.sequelize.query(`SELECT COUNT(*) AS n FROM ${table}`))[0] as Array<{ n: number }>)[0]!.n);
-  await waitFor(async () => (await rows('erp_products')) > 1000 && (await rows('erp_prices')) > 1000 && (await rows('erp_stock')) > 0 && (await rows('dealers')) >= 2, 90_000, 'the catalog synced');
+  const dataDir = mkdtempSync(join(tmpdir(), 'dealerhub-shop-e2e-'));
+  t = await createTestContext({ LOG_LEVEL: 'warn', DATA_DIR: dataDir, DATABASE_URL: `sqlite:${join(dataDir, 'dealerhub.sqlite')}`, HOST: '127.0.0.1', PORT: '0', SANDBOX_PORT: '0', SANDBOX_HTTPS_PORT: '0' });
+  // As in tests/http/placements-fixture.ts: SQLite in WAL mode needs IMMEDIATE transactions with workers running.
+  if (t.ctx.db.dialect === 'sqlite') (t.ctx.db.sequelize as unknown as { options: { transactionType?: string } }).options.transactionType = 'IMMEDIATE';
+  let appUrl = '';
+  const { app } = composeApp(t.ctx, { publicUrl: () => appUrl });
+  server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await t.ctx.jobs.startWorkers({ concurrency: 4, pollMs: 25 });
+  sandbox = await startSandboxMode(t.ctx, appUrl);
+  portal = sandbox.portal;
+  portal.faults.setRateLimit(null);
+  expect(await sandbox.demo).toBe('seeded');
+  // The admin's install page would call installFinish(); the portal then lets the held events (dealer items) go.
+  portal.markInstallFinished();
+  portalId = (await t.ctx.portals.findByMemberId(sandbox.memberId))!.id;
+  cabinetPlacementId = portal.store.placements.all().find((p) => p.placement === 'IM_NAVIGATION' && p.clientId === t.ctx.config.app.clientId)!.id;
+  // The dealer reaches the read model through the portal's events, the catalog through the first ERP sync.
+  const dealerItemId = ((await t.ctx.portals.findById(portalId))!.settings.demo as { dealerItemIds: number[] }).dealerItemIds[0]!;
+  await waitFor(() => t.ctx.dealers.findByItemId(portalId, dealerItemId), 30_000, 'the dealer item synced');
+  await waitForPricedCatalog(t.ctx, portalId, dealerItemId);
+  // The demo's discount book is pulled before the dealers and goods it names are synced; pull it again now so the
+  // dealer's discounts apply (DealerHub does the same on every rule change and hourly).
+  await t.ctx.jobs.enqueue({ kind: PRICING_JOB_KINDS.syncAll, portalId, payload: {}, dedupKey: `shop-e2e:${Date.now()}`, maxAttempts: 5 });
 
-  // The admin's installFinish() (the install page in a browser, see install-and-placements.test.ts) is not this test's subject.
-  sandbox.portal.markInstallFinished();
   browser = await launchBrowser();
-  context = await browser.newContext({ viewport: { width: 1800, height: 1100 }, locale: 'ru-RU' });
-  page = await context.newPage();
+  // A common laptop width; tall enough for the messenger's app panel (it clips at the window's height) to show a screen.
+  page = await (await browser.newContext({ viewport: { width: 1360, height: 1500 }, locale: 'ru-RU' })).newPage();
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('response', (r) => {
     if (r.status() >= 400) problems.push(`http ${r.status()}: ${r.request().method()} ${r.url()}`);
@@ -84,83 +121,78 @@ beforeAll(async () => {
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(`console: ${m.text()}`);
   });
-  await context.route(`${appUrl}/placement/cabinet**`, async (route) => {
-    const res = await route.fetch();
-    await route.fulfill({ response: res, body: withPreviewEntry(await res.text()) });
-  });
-  const dealer = sandbox.portal.users.dealers[0]!;
-  const cabinet = sandbox.portal.store.placements.all().find((p) => p.placement === 'IM_NAVIGATION' && p.clientId === ctx.config.app.clientId)!;
-  await page.goto(`${sandbox.portalUrl}/_ui/switch-user?id=${dealer.userIds[0]}&back=${encodeURIComponent(`/online/?IM_APP=${cabinet.id}`)}`);
-  const openCabinet = async () => {
-    const handle = await page.waitForSelector('iframe[data-placement="IM_NAVIGATION"]', { timeout: 30_000 });
-    f = (await handle.contentFrame())!;
-    await f.waitForSelector('[data-testid="catalog-screen"]', { timeout: 30_000 });
-  };
-  await openCabinet();
-  // The dealer's prices need the dealer synced from the portal into the in-memory catalog: wait until the API, with
-  // the session the portal just issued, answers the catalog with prices, then open the cabinet again.
-  const session = (JSON.parse((await f.locator('#dh-bootstrap').textContent())!) as { session: string }).session;
-  await waitFor(async () => {
-    const res = await fetch(`${appUrl}/api/catalog/products?pageSize=5`, { headers: { 'X-DealerHub-Session': session } });
-    if (res.status !== 200) return false;
-    const body = (await res.json()) as { total: number; items: Array<{ price: unknown }> };
-    return body.total > 1000 && body.items.every((i) => i.price);
-  }, 60_000, 'the dealer’s priced catalog');
-  // The demo's discount book is pulled before the dealers and goods it names are synced; pull it again now so the
-  // dealer's discounts apply (DealerHub does the same on every rule change and hourly). enqueuePricingRulesSync
-  // deduplicates per minute, which would swallow this one, hence the own key.
-  await ctx.jobs.enqueue({ kind: PRICING_JOB_KINDS.syncAll, portalId: portal.id, payload: {}, dedupKey: `shop-e2e:${Date.now()}`, maxAttempts: 5 });
+  // The session the portal issues this dealer user: the API answers the discount brand with the dealer's discount.
+  f = await openCabinet();
+  const session = await f.evaluate<string>("JSON.parse(document.getElementById('dh-bootstrap').textContent).session");
   await waitFor(async () => {
     const res = await fetch(`${appUrl}/api/catalog/products?pageSize=1&filters[brand][]=${encodeURIComponent(DISCOUNT_BRAND)}`, { headers: { 'X-DealerHub-Session': session } });
     const body = (await res.json()) as { items: Array<{ price: { discountPercent: string } | null }> };
     return Number(body.items[0]?.price?.discountPercent ?? 0) > 0;
   }, 30_000, 'the dealer’s discounts applied');
-  await page.reload();
   problems.length = 0;
-  await openCabinet();
-  // On a failure here the whole portal page is kept, to see what the frame showed instead.
-  await f.waitForSelector('[data-testid="product-table"] .MuiDataGrid-row', { timeout: 30_000 }).catch(async (e: unknown) => {
-    await screenshot(page, 'shop-00-failed-start');
-    throw e;
-  });
 }, 240_000);
 
 afterAll(async () => {
   await browser?.close();
-  await closeServer?.();
+  await new Promise((r) => (server ? server.close(r) : r(undefined)));
+  server?.closeAllConnections?.();
   await sandbox?.close();
-  if (ctx) await closeContext(ctx);
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await t?.close();
 });
 
-describe('dealer cabinet: catalog, search, cart, quick order, saved carts', () => {
+describe('dealer cabinet: catalog, search, cart, quick order, saved carts, on to checkout', () => {
   let goodSku = '';
   let productName = '';
+  /** Every product put in the cart so far: the badge counts lines, one per product. */
+  const inCart = new Set<string>();
 
-  it('when the dealer opens the catalog, then groups with counts, facets and the priced table show, a facet narrows the list, price sort and paging work, and city stock with in-stock only hides the rest', async () => {
+  it('when the dealer opens the catalog tab, then groups with counts, facets and the priced table show, a row goes to the cart, a facet narrows the list, price sort and paging work, and city stock with in-stock only hides the rest', async () => {
+    f = await openCabinet();
+    await f.click('[data-testid="tab-catalog"]');
+    await f.waitForSelector('[data-testid="product-table"] .MuiDataGrid-row', { timeout: 30_000 });
+    expect(await hash()).toBe('#/catalog');
+    expect(await shown()).toBe('catalog');
+    // The goods take the frame's whole width: no groups column squeezing the table.
+    expect(await count('[data-testid="catalog-sidebar"]')).toBe(0);
+    await openFilters();
     expect(await count('[data-testid="group-item"]')).toBeGreaterThan(3);
+    await closeFilters();
     const before = await total();
     expect(before).toBeGreaterThan(1000);
-    const firstRow = f.locator('[data-testid="product-table"] .MuiDataGrid-row').first();
     // The quick order uses a product from further down the page: the card below opens one found by the first's name.
-    goodSku = ((await f.locator('[data-testid="product-table"] .MuiDataGrid-row').nth(8).locator('[data-field="sku"]').textContent()) ?? '').trim();
-    productName = ((await firstRow.locator('[data-testid="product-name"]').textContent()) ?? '').trim();
+    goodSku = ((await rows().nth(8).locator('[data-testid="product-sku"]').textContent()) ?? '').trim();
+    productName = ((await rows().first().locator('[data-testid="product-name"]').textContent()) ?? '').trim();
     expect(goodSku).not.toBe('');
-    expect(await firstRow.locator('[data-testid="price"]').textContent()).toMatch(/₽/);
+    expect(await rows().first().locator('[data-testid="price"]').textContent()).toMatch(/₽/);
+    expect(await badge()).toBe('0');
+
+    // Straight from the table: 2 of the fourth row's product; the header's badge counts the line.
+    const row = rows().nth(3);
+    const tableSku = ((await row.locator('[data-testid="product-sku"]').textContent()) ?? '').trim();
+    await row.locator('[data-testid="qty-input"]').fill('2');
+    await row.locator('[data-testid="add-button"]').click();
+    inCart.add(tableSku);
+    await expect.poll(badge, { timeout: 10_000 }).toBe('1');
+    const [added] = (await t.ctx.db.sequelize.query('SELECT qty FROM cart_lines WHERE sku = ?', { replacements: [tableSku] }))[0] as Array<{ qty: string }>;
+    expect(Number(added!.qty)).toBe(2);
     await shot('shop-01-catalog-table');
 
+    await openFilters();
     const brand = f.locator('[data-testid="facet"][data-facet="brand"] [data-testid="facet-value"]').first();
     const value = (await brand.getAttribute('data-value'))!;
     const expected = Number(((await brand.locator('[data-testid="facet-count"]').textContent()) ?? '').replace(/\D/g, ''));
     await brand.locator('input').check();
     await expect.poll(total, { timeout: 10_000 }).toBe(expected);
+    await shot('shop-02a-catalog-filters-drawer');
+    await closeFilters();
+    expect(await f.locator('[data-testid="catalog-toolbar"] .MuiBadge-badge').textContent()).toBe('1');
     expect(expected).toBeLessThan(before);
     // The grid takes its new rows a frame after the total above changed.
     const brands = async () => [...new Set((await f.locator('[data-testid="product-table"] .MuiDataGrid-row [data-field="brand"]').allTextContents()).map((b) => b.trim()))];
     await expect.poll(brands, { timeout: 10_000 }).toEqual([value]);
     if (value === DISCOUNT_BRAND) {
       // The dealer's contract discount: their price in red, the base price struck through, the percent.
-      const price = f.locator('[data-testid="product-table"] .MuiDataGrid-row').first().locator('[data-field="price"]');
+      const price = rows().first().locator('[data-field="price"]');
       expect(await price.locator('s').count()).toBe(1);
       expect(await price.textContent()).toMatch(/−\d+(,\d+)?%/);
     }
@@ -176,9 +208,11 @@ describe('dealer cabinet: catalog, search, cart, quick order, saved carts', () =
     await expect.poll(async () => (await prices())[0]! >= firstPageLast, { timeout: 10_000 }).toBe(true);
     await f.click('[data-testid="view-tiles"]');
     await f.waitForSelector('[data-testid="product-tile"]');
-    await shot('shop-03-catalog-tiles', 1000);
+    await shot('shop-03-catalog-tiles');
     await f.click('[data-testid="view-table"]');
+    await openFilters();
     await f.click('[data-testid="facets-reset"]');
+    await closeFilters();
     await expect.poll(total, { timeout: 10_000 }).toBe(before);
     // Stock scope of one city plus "in stock only": fewer goods, each with stock there.
     await f.click('[data-testid="scope-select"] [role="combobox"]');
@@ -192,25 +226,32 @@ describe('dealer cabinet: catalog, search, cart, quick order, saved carts', () =
     await expect.poll(total, { timeout: 10_000 }).toBe(before);
   });
 
-  it('when the dealer types a word in the wrong keyboard layout, then suggestions come for the corrected word, arrows pick one, Enter filters the catalog, and nothing found shows the empty state', async () => {
+  it('when the dealer types a word in the wrong keyboard layout in the header, then suggestions come for the corrected word, arrows pick one, Enter opens its card; Enter on the text filters the catalog, and nothing found shows the empty state', async () => {
     const word = productName.split(/\s+/).find((w) => /^[а-яё]{4,}$/i.test(w))!;
     const typed = switchLayout(word.toLowerCase());
     expect(typed).toMatch(/^[a-z[\];',.`]+$/);
+    // From another screen: the header's search box is on every one.
+    await f.click('[data-testid="tab-home"]');
+    await f.waitForSelector('[data-testid="credit-panel"]', { timeout: 30_000 });
     await f.fill('[data-testid="search-input"]', typed);
     await f.waitForSelector('[data-testid="search-option"]', { timeout: 10_000 });
     expect(await f.locator('[data-testid="search-corrected"]').textContent()).toContain(word.toLowerCase());
     expect(await f.locator('[data-testid="search-option"]').first().textContent()).toMatch(/₽/);
-    await shot('shop-04-search-suggest', 700);
-    // Keyboard: the second suggestion, Enter → its card.
+    await shot('shop-04-search-suggest');
+    // Keyboard: the second suggestion, Enter → its card over the catalog, in the frame's address.
     const second = ((await f.locator('[data-testid="search-option"]').nth(1).textContent()) ?? '').trim();
     await f.press('[data-testid="search-input"]', 'ArrowDown');
     await f.press('[data-testid="search-input"]', 'ArrowDown');
     await f.press('[data-testid="search-input"]', 'Enter');
     await f.waitForSelector('[data-testid="product-card"] [data-testid="card-sku"]');
     expect(second).toContain((await f.locator('[data-testid="product-card"] [data-testid="card-sku"]').textContent())!);
+    expect(await shown()).toBe('catalog');
+    expect(await hash()).toMatch(/^#\/catalog\/\d+$/);
     await page.keyboard.press('Escape');
     await f.waitForSelector('[data-testid="product-card"]', { state: 'detached' });
-    // Enter on the text itself → the catalog searched by it.
+    expect(await hash()).toBe('#/catalog');
+    // Enter on the text itself → the catalog searched by it (typed afresh, as a person would).
+    await f.fill('[data-testid="search-input"]', '');
     await f.fill('[data-testid="search-input"]', typed);
     await f.waitForSelector('[data-testid="search-option"]', { timeout: 10_000 });
     await f.press('[data-testid="search-input"]', 'Enter');
@@ -226,6 +267,9 @@ describe('dealer cabinet: catalog, search, cart, quick order, saved carts', () =
     expect(await f.locator('[data-testid="catalog-empty"]').textContent()).toContain('ничего не найдено');
     await f.click('[data-testid="catalog-empty"] button');
     await f.waitForSelector('[data-testid="product-table"] .MuiDataGrid-row');
+    expect(await count('[data-testid="search-chip"]')).toBe(0);
+    // The header's box no longer shows the query the catalog dropped.
+    await expect.poll(() => f.inputValue('[data-testid="search-input"]'), { timeout: 5_000 }).toBe('');
   });
 
   it('when the dealer opens a card, sees the price breakdown and adds to the cart, then the badge counts the line', async () => {
@@ -233,25 +277,36 @@ describe('dealer cabinet: catalog, search, cart, quick order, saved carts', () =
     await f.waitForSelector('[data-testid="product-card"] [data-testid="card-sku"]');
     await f.locator('[data-testid="product-card"] [data-testid="price"]').first().click();
     await f.waitForSelector('[data-testid="breakdown-step"]');
-    await page.waitForTimeout(400); // the popover's grow-in, for the screenshot
+    await faded('.MuiPopover-paper');
     const steps = await f.locator('[data-testid="breakdown-step"]').allTextContents();
     expect(steps[0]).toMatch(/Базовая цена/);
     // Dealer group A's 5% on everything: base → rule, and the card's price is the last step's.
     expect(steps.some((st) => /Скидка/.test(st))).toBe(true);
     await shot('shop-06-card-breakdown');
     await page.keyboard.press('Escape');
-    expect(await f.locator('[data-testid="product-card"] [data-testid="card-sku"]').textContent()).not.toBe(goodSku);
+    await f.waitForSelector('[data-testid="breakdown-step"]', { state: 'detached' });
+    const cardSku = ((await f.locator('[data-testid="product-card"] [data-testid="card-sku"]').textContent()) ?? '').trim();
+    expect(cardSku).not.toBe(goodSku);
     await f.locator('[data-testid="product-card"] [data-testid="qty-input"]').fill('3');
     await f.locator('[data-testid="product-card"] [data-testid="add-button"]').click();
-    await expect.poll(() => f.locator('[data-testid="cart-badge-count"] .MuiBadge-badge').textContent(), { timeout: 10_000 }).toBe('1');
+    inCart.add(cardSku);
+    await expect.poll(badge, { timeout: 10_000 }).toBe(String(inCart.size));
+    const [stored] = (await t.ctx.db.sequelize.query('SELECT qty FROM cart_lines WHERE sku = ?', { replacements: [cardSku] }))[0] as Array<{ qty: string }>;
+    expect(Number(stored!.qty)).toBeGreaterThanOrEqual(3);
     await page.keyboard.press('Escape');
     await f.waitForSelector('[data-testid="product-card"]', { state: 'detached' });
   });
 
-  it('when the dealer pastes one good and one bad line, then the good one is added and the report names the bad one', async () => {
-    await f.click('[data-testid="nav-cart"]');
+  it('when the dealer pastes one good and one bad line into the quick order, then the good one is added and the report names the bad one', async () => {
+    // The header's cart badge opens the cart; quick order is its sub-tab and a screen of its own in the address.
+    await f.click('[data-testid="shell-cart-badge"] [data-testid="cart-badge"]');
     await f.waitForSelector('[data-testid="cart-line"]');
-    await f.click('[data-testid="tab-quick-order"]');
+    expect(await shown()).toBe('cart');
+    expect(await f.locator('[data-testid="tab-cart"]').getAttribute('aria-selected')).toBe('true');
+    await f.click('[data-testid="cart-tab-quick-order"]');
+    await f.waitForSelector('[data-testid="quick-text"]');
+    expect(await hash()).toBe('#/quick-order');
+    expect(await f.locator('[data-testid="tab-cart"]').getAttribute('aria-selected')).toBe('true');
     await f.fill('[data-testid="quick-text"]', `${goodSku} 2\nNO-SUCH-SKU-777 1`);
     await f.click('[data-testid="quick-submit"]');
     await f.waitForSelector('[data-testid="quick-report"]');
@@ -260,17 +315,22 @@ describe('dealer cabinet: catalog, search, cart, quick order, saved carts', () =
     expect(await bad.count()).toBe(1);
     expect(await bad.textContent()).toContain('NO-SUCH-SKU-777');
     expect(await bad.textContent()).toContain('не найден');
-    await expect.poll(() => f.locator('[data-testid="cart-badge-count"] .MuiBadge-badge').textContent(), { timeout: 10_000 }).toBe('2');
+    inCart.add(goodSku);
+    await expect.poll(badge, { timeout: 10_000 }).toBe(String(inCart.size));
     await shot('shop-07-quick-order-report');
   });
 
-  it('when the dealer uploads a CSV, then its lines go to the cart priced, and a quantity over the stock is flagged on its line', async () => {
+  it('when the dealer uploads a CSV with a good and a bad line, then the good one goes to the cart priced, the bad one is reported, and a quantity over the stock is flagged on its line', async () => {
     await f.setInputFiles('[data-testid="quick-file"]', { name: 'order.csv', mimeType: 'text/csv', buffer: Buffer.from(`Артикул;Количество\n${goodSku};5\nBAD-CSV-1;2\n`, 'utf8') });
     await expect.poll(() => f.locator('[data-testid="quick-summary"]').textContent(), { timeout: 10_000 }).toContain('Добавлено строк: 1 из 2');
     await expect.poll(() => f.locator('[data-testid="quick-rejected-line"]').textContent(), { timeout: 10_000 }).toContain('BAD-CSV-1');
-    await f.click('[data-testid="tab-cart"]');
+    expect(await f.locator('[data-testid="quick-rejected-line"]').textContent()).toContain('не найден');
+    expect(await f.locator('[data-testid="quick-rejected-line"]').count()).toBe(1);
+    await f.click('[data-testid="cart-tab-lines"]');
+    expect(await hash()).toBe('#/cart');
     const line = f.locator(`[data-testid="cart-line"][data-sku="${goodSku}"]`);
     await expect.poll(() => line.locator('[data-testid="line-qty"]').inputValue(), { timeout: 10_000 }).toBe('7');
+    expect(await count('[data-testid="cart-line"]')).toBe(inCart.size);
     expect(await f.locator('[data-testid="cart-total"]').textContent()).toMatch(/₽/);
     // More than the city has: the line says how much there is.
     await line.locator('[data-testid="line-qty"]').fill('99999');
@@ -284,28 +344,50 @@ describe('dealer cabinet: catalog, search, cart, quick order, saved carts', () =
     expect(await line.locator('[data-testid="line-stock-warning"]').count()).toBe(0);
     expect(await f.locator('[data-testid="cart-total"]').textContent()).not.toBe(before);
     await f.waitForSelector('[data-testid="cart-checkout"]:not([disabled])');
-    const [stored] = (await ctx.db.sequelize.query('SELECT qty, unit FROM cart_lines WHERE sku = ?', { replacements: [goodSku] }))[0] as Array<{ qty: string; unit: string }>;
+    const [stored] = (await t.ctx.db.sequelize.query('SELECT qty, unit FROM cart_lines WHERE sku = ?', { replacements: [goodSku] }))[0] as Array<{ qty: string; unit: string }>;
     expect({ qty: Number(stored!.qty), unit: stored!.unit }).toEqual({ qty: 4, unit: 'base' });
     await shot('shop-08-cart');
   });
 
-  it('when the dealer saves the cart under a name, then it is listed, loads back and can be deleted', async () => {
+  it('when the dealer saves the cart under a name, then it is listed with its lines, loads back and can be deleted', async () => {
     await f.click('[data-testid="cart-save"]');
     await f.fill('[data-testid="saved-name"]', 'Еженедельная закупка');
+    await faded('.MuiDialog-container');
+    await shot('shop-09a-save-dialog');
     await f.click('[data-testid="saved-name-confirm"]');
-    await f.click('[data-testid="tab-saved-carts"]');
+    await f.waitForSelector('[data-testid="saved-name"]', { state: 'detached' });
+    await f.click('[data-testid="cart-tab-saved-carts"]');
+    expect(await hash()).toBe('#/saved-carts');
     const saved = f.locator('[data-testid="saved-cart"][data-name="Еженедельная закупка"]');
     await saved.waitFor({ timeout: 10_000 });
-    expect(await saved.textContent()).toContain('2');
-    const [stored] = (await ctx.db.sequelize.query("SELECT id FROM carts WHERE kind = 'saved' AND name = 'Еженедельная закупка'"))[0] as Array<{ id: number }>;
+    expect(((await saved.locator('td').nth(1).textContent()) ?? '').trim()).toBe(String(inCart.size));
+    const [stored] = (await t.ctx.db.sequelize.query("SELECT id FROM carts WHERE kind = 'saved' AND name = 'Еженедельная закупка'"))[0] as Array<{ id: number }>;
     expect(stored).toBeDefined();
+    const [lines] = (await t.ctx.db.sequelize.query('SELECT COUNT(*) AS n FROM cart_lines WHERE cart_id = ?', { replacements: [stored!.id] }))[0] as Array<{ n: number }>;
+    expect(Number(lines!.n)).toBe(inCart.size);
     await saved.locator('[data-testid="saved-replace"]').click();
     await f.waitForSelector('[data-testid="saved-notice"]');
     await shot('shop-09-saved-carts');
     await saved.locator('[data-testid="saved-delete"]').click();
     await f.click('[data-testid="saved-delete-confirm"]');
     await saved.waitFor({ state: 'detached', timeout: 10_000 });
-    expect(((await ctx.db.sequelize.query("SELECT id FROM carts WHERE kind = 'saved'"))[0] as unknown[]).length).toBe(0);
+    expect(((await t.ctx.db.sequelize.query("SELECT id FROM carts WHERE kind = 'saved'"))[0] as unknown[]).length).toBe(0);
+  });
+
+  it('when the dealer goes to checkout from the cart, then the shell shows the checkout screen with the cart’s total (placing the order is another test’s)', async () => {
+    await f.click('[data-testid="cart-tab-lines"]');
+    await f.waitForSelector('[data-testid="cart-line"]');
+    expect(await count('[data-testid="cart-line"]')).toBe(inCart.size);
+    const cartTotal = ((await f.locator('[data-testid="cart-total"]').textContent()) ?? '').replace(/\s/g, '');
+    await f.click('[data-testid="cart-checkout"]');
+    await f.waitForSelector('[data-testid="checkout"] [data-testid="credit-verdict"]', { timeout: 15_000 });
+    expect(await shown()).toBe('checkout');
+    expect(await hash()).toBe('#/checkout');
+    expect(await f.locator('[data-testid="tab-cart"]').getAttribute('aria-selected')).toBe('true');
+    expect(((await f.locator('[data-testid="checkout-total"]').textContent()) ?? '').replace(/\s/g, '')).toBe(cartTotal);
+    expect(await f.locator('[data-testid="checkout-submit"]').isVisible()).toBe(true);
+    await shot('shop-10-checkout');
+    expect(((await t.ctx.db.sequelize.query('SELECT id FROM orders'))[0] as unknown[]).length).toBe(0);
     expect(problems.filter((p) => !p.includes('favicon'))).toEqual([]);
   });
 });

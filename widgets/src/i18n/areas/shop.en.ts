@@ -4,6 +4,8 @@ export const shopEn: ShopMessages = {
   'shop.addToCart': 'Add to cart',
   'shop.catalog.title': 'Catalog',
   'shop.catalog.groups': 'Product groups',
+  'shop.catalog.groupsAndFilters': 'Groups and filters',
+  'shop.catalog.showGoods': 'Show goods',
   'shop.catalog.allGroups': 'All products',
   'shop.catalog.filters': 'Filters',
   'shop.catalog.resetFilters': 'Reset',
@@ -74,6 +76,7 @@ export const shopEn: ShopMessages = {
   'shop.search.correctedShort': 'Showing results for “{q}”',
   'shop.search.corrected': 'Showing results for “{q}” (you typed “{typed}”)',
   'shop.cart.title': 'Cart',
+  'shop.cart.linesTab': 'Items',
   'shop.cart.legalEntity': 'Legal entity',
   'shop.cart.inn': 'TIN {inn}',
   'shop.cart.priceType': 'Prices: {name}',
@@ -123,5 +126,4 @@ export const shopEn: ShopMessages = {
   'shop.saved.deleteText': 'The cart “{name}” will be deleted.',
   'shop.saved.loaded': 'The cart “{name}” is loaded; lines in the cart: {n}. Prices are today’s.',
   'shop.saved.updated': 'The cart “{name}” is updated from the current one.',
-  'shop.preview.checkout': 'The cabinet shell shows checkout here.',
 };

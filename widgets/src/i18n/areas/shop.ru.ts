@@ -3,6 +3,8 @@ export const shopRu = {
   'shop.addToCart': 'В корзину',
   'shop.catalog.title': 'Каталог',
   'shop.catalog.groups': 'Группы товаров',
+  'shop.catalog.groupsAndFilters': 'Группы и фильтры',
+  'shop.catalog.showGoods': 'Показать товары',
   'shop.catalog.allGroups': 'Все товары',
   'shop.catalog.filters': 'Фильтры',
   'shop.catalog.resetFilters': 'Сбросить',
@@ -73,6 +75,7 @@ export const shopRu = {
   'shop.search.correctedShort': 'Показаны результаты для «{q}»',
   'shop.search.corrected': 'Показаны результаты для «{q}» (вы ввели «{typed}»)',
   'shop.cart.title': 'Корзина',
+  'shop.cart.linesTab': 'Товары',
   'shop.cart.legalEntity': 'Юрлицо',
   'shop.cart.inn': 'ИНН {inn}',
   'shop.cart.priceType': 'Цены: {name}',
@@ -122,5 +125,4 @@ export const shopRu = {
   'shop.saved.deleteText': 'Корзина «{name}» будет удалена.',
   'shop.saved.loaded': 'Корзина «{name}» загружена, строк в корзине: {n}. Цены — на сегодня.',
   'shop.saved.updated': 'Корзина «{name}» обновлена из текущей.',
-  'shop.preview.checkout': 'Здесь оболочка кабинета покажет оформление заказа.',
 } as const;

@@ -35,7 +35,15 @@ export function CabinetSearchBox() {
   const shop = useShopParams();
   const { ordersScope } = useCabinetShell();
   const [orders, setOrders] = useState<OrderHit[]>([]);
-  const [text, setText] = useState(screen === 'catalog' && typeof screenParams.q === 'string' ? screenParams.q : '');
+  const searched = screen === 'catalog' && typeof screenParams.q === 'string' ? screenParams.q : '';
+  const [text, setText] = useState(searched);
+  // A search closed (its chip, "reset all") or a screen other than the catalog clears the box, so an old query does
+  // not sit in the header over the cart or an order; a card opened from a suggestion keeps what was typed.
+  const shownSearch = useRef(searched);
+  useEffect(() => {
+    if (screen !== 'catalog' || searched !== shownSearch.current) setText(searched);
+    shownSearch.current = searched;
+  }, [searched, screen]);
   const [answer, setAnswer] = useState<SuggestAnswer | null>(null);
   const [loading, setLoading] = useState(false);
   const seq = useRef(0);

@@ -1,6 +1,7 @@
 import GridViewIcon from '@mui/icons-material/GridView';
 import TableRowsIcon from '@mui/icons-material/TableRows';
-import { Alert, Box, Button, Chip, FormControlLabel, MenuItem, Paper, Switch, TextField, ToggleButton, ToggleButtonGroup, Typography } from '@mui/material';
+import FilterListIcon from '@mui/icons-material/FilterList';
+import { Alert, Badge, Box, Button, Chip, Drawer, FormControlLabel, MenuItem, Paper, Switch, TextField, ToggleButton, ToggleButtonGroup, Typography, useMediaQuery, type Theme } from '@mui/material';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { useApi } from '../../../api/use-api.js';
 import { EmptyState } from '../../../components/empty-state.js';
@@ -32,6 +33,8 @@ export function CatalogScreen() {
   const shop = useShopParams();
   const q = typeof params.q === 'string' ? params.q : '';
   const [state, setState] = useState<CatalogState>({ group: null, filters: {}, inStock: false, scope: '', sort: '', page: 1, pageSize: 50 });
+  const narrow = useMediaQuery((theme: Theme) => theme.breakpoints.down('md'));
+  const [filtersOpen, setFiltersOpen] = useState(false);
   const [view, setView] = useState<'table' | 'tiles'>(() => (localStorage.getItem(VIEW_KEY) === 'tiles' ? 'tiles' : 'table'));
   // A new search starts from the first page with no facets chosen (the old ones may not exist in the new match).
   useEffect(() => setState((s) => ({ ...s, filters: {}, page: 1, sort: '' })), [q]);
@@ -47,16 +50,39 @@ export function CatalogScreen() {
   const page = products.data;
   const cardScope = { ...(query.city ? { city: String(query.city) } : {}), ...(query.warehouse ? { warehouse: Number(query.warehouse) } : {}) };
 
+  const chosen = Object.values(state.filters).reduce((n, values) => n + values.length, 0) + (state.group ? 1 : 0);
+  const sidebar = (
+    <>
+      <Typography variant="caption" sx={{ display: 'block', px: 1, pt: 1, textTransform: 'uppercase', color: 'text.secondary', fontWeight: 600 }}>{t('shop.catalog.groups')}</Typography>
+      {groups.error ? <ErrorState error={groups.error} onRetry={groups.reload} /> : groups.data ? <GroupTree groups={groups.data.groups} selected={state.group} total={total} onSelect={(group) => update({ group, filters: {} })} /> : <Loading />}
+      {page && <FacetFilters facets={page.facets} filters={state.filters} onChange={(filters) => update({ filters })} />}
+    </>
+  );
+
   return (
     <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: '260px 1fr' }, gap: 1.5, alignItems: 'start' }} data-testid="catalog-screen">
-      {/* Groups and facets scroll on their own: a whole catalog's facets would otherwise stretch the frame. */}
-      <Paper sx={{ overflowY: 'auto', maxHeight: { md: 740 } }} data-testid="catalog-sidebar">
-        <Typography variant="caption" sx={{ display: 'block', px: 1, pt: 1, textTransform: 'uppercase', color: 'text.secondary', fontWeight: 600 }}>{t('shop.catalog.groups')}</Typography>
-        {groups.error ? <ErrorState error={groups.error} onRetry={groups.reload} /> : groups.data ? <GroupTree groups={groups.data.groups} selected={state.group} total={total} onSelect={(group) => update({ group, filters: {} })} /> : <Loading />}
-        {page && <FacetFilters facets={page.facets} filters={state.filters} onChange={(filters) => update({ filters })} />}
-      </Paper>
+      {/* Groups and facets scroll on their own: a whole catalog's facets would otherwise stretch the frame. A narrow
+          frame (the messenger's app panel on a laptop) keeps the whole width for the goods and opens them in a drawer. */}
+      {narrow ? (
+        <Drawer open={filtersOpen} onClose={() => setFiltersOpen(false)} slotProps={{ paper: { sx: { width: 300, maxWidth: '85vw' } } }}>
+          <Box data-testid="catalog-sidebar">
+            <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, px: 1, py: 0.5, borderBottom: 1, borderColor: 'divider', position: 'sticky', top: 0, bgcolor: 'background.paper', zIndex: 1 }}>
+              <Typography variant="body2" sx={{ flex: 1, fontWeight: 600 }}>{page ? t('shop.catalog.found', { n: page.total }) : t('shop.catalog.groupsAndFilters')}</Typography>
+              <Button size="small" variant="contained" onClick={() => setFiltersOpen(false)} data-testid="catalog-filters-close">{t('shop.catalog.showGoods')}</Button>
+            </Box>
+            {sidebar}
+          </Box>
+        </Drawer>
+      ) : (
+        <Paper sx={{ overflowY: 'auto', maxHeight: 740 }} data-testid="catalog-sidebar">{sidebar}</Paper>
+      )}
       <Box sx={{ minWidth: 0 }}>
         <Paper sx={{ p: 1, mb: 1, display: 'flex', flexWrap: 'wrap', gap: 1, alignItems: 'center' }} data-testid="catalog-toolbar">
+          {narrow && (
+            <Badge badgeContent={chosen} color="primary">
+              <Button size="small" variant="outlined" startIcon={<FilterListIcon />} onClick={() => setFiltersOpen(true)} data-testid="catalog-filters-open">{t('shop.catalog.groupsAndFilters')}</Button>
+            </Badge>
+          )}
           {q && <Chip label={t('shop.catalog.searchChip', { q })} onDelete={() => go('catalog', {})} size="small" color="primary" variant="outlined" data-testid="search-chip" />}
           <TextField select size="small" label={t('shop.catalog.sort')} value={state.sort || (q ? 'relevance' : 'name:asc')} onChange={(e) => update({ sort: e.target.value })} sx={{ minWidth: 190 }} slotProps={{ select: { inputProps: { 'data-testid': 'sort-select' } } }}>
             {SORTS.filter((s) => q || s !== 'relevance').map((s) => <MenuItem key={s} value={s}>{t(`shop.sort.${s.replace(':', '_')}` as 'shop.sort.name_asc')}</MenuItem>)}

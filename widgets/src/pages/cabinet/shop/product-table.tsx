@@ -1,4 +1,4 @@
-import { Box, Link, Typography } from '@mui/material';
+import { Box, Link, Typography, useMediaQuery, type Theme } from '@mui/material';
 import { DataGrid, type GridColDef, type GridPaginationModel } from '@mui/x-data-grid';
 import { ruRU } from '@mui/x-data-grid/locales';
 import { useMemo } from 'react';
@@ -25,28 +25,34 @@ export function ProductTable({ items, total, page, pageSize, loading, onPage, on
   onOpen(id: number): void;
 }) {
   const { t, lang, number } = useI18n();
+  // A narrow frame (the messenger's app panel at a laptop's width) has no room for an article column: the article
+  // goes under the name, and the other columns shrink, so every column stays in view without scrolling sideways.
+  const compact = useMediaQuery((theme: Theme) => theme.breakpoints.down('md'));
   const columns = useMemo<GridColDef<ProductListItem>[]>(
     () => [
       { field: 'picture', headerName: '', width: 44, sortable: false, renderCell: (p) => <ProductPicture src={p.row.picture} size={32} /> },
-      { field: 'sku', headerName: t('shop.col.sku'), width: 120, sortable: false, renderCell: (p) => <Typography variant="body2" sx={{ fontFamily: 'monospace', fontSize: 12 }}>{p.row.sku ?? p.row.code ?? '—'}</Typography> },
+      ...(compact ? [] : [{ field: 'sku', headerName: t('shop.col.sku'), width: 120, sortable: false, renderCell: (p) => <Sku row={p.row} /> } satisfies GridColDef<ProductListItem>]),
       {
         field: 'name',
         headerName: t('shop.col.name'),
         flex: 1,
-        minWidth: 220,
+        minWidth: compact ? 170 : 220,
         sortable: false,
         renderCell: (p) => (
+          <Box sx={{ minWidth: 0 }}>
           <Link component="button" type="button" underline="hover" onClick={() => onOpen(p.row.id)} sx={{ textAlign: 'left', fontSize: 13, lineHeight: 1.3, whiteSpace: 'normal', overflow: 'hidden', display: '-webkit-box', WebkitLineClamp: 2, WebkitBoxOrient: 'vertical', maxWidth: '100%' }} title={p.row.name} data-testid="product-name">
             {p.row.name}
           </Link>
+          {compact && <Sku row={p.row} />}
+          </Box>
         ),
       },
-      { field: 'brand', headerName: t('shop.col.brand'), width: 110, sortable: false, valueGetter: (_v, row) => row.brand ?? '' },
+      { field: 'brand', headerName: t('shop.col.brand'), width: compact ? 96 : 110, sortable: false, valueGetter: (_v, row) => row.brand ?? '' },
       { field: 'price', headerName: t('shop.col.price'), width: 130, align: 'right', headerAlign: 'right', sortable: false, renderCell: (p) => <PriceWithBreakdown productId={p.row.id} price={p.row.price} /> },
-      { field: 'stock', headerName: t('shop.col.stock'), width: 110, align: 'right', headerAlign: 'right', sortable: false, renderCell: (p) => <StockLabel stock={p.row.stock} unit={p.row.unit.name} /> },
-      { field: 'add', headerName: t('shop.col.qty'), width: 170, sortable: false, renderCell: (p) => <AddToCart product={p.row} /> },
+      { field: 'stock', headerName: t('shop.col.stock'), width: compact ? 96 : 110, align: 'right', headerAlign: 'right', sortable: false, renderCell: (p) => <StockLabel stock={p.row.stock} unit={p.row.unit.name} /> },
+      { field: 'add', headerName: t('shop.col.qty'), width: compact ? 150 : 170, sortable: false, renderCell: (p) => <AddToCart product={p.row} /> },
     ],
-    [t, onOpen],
+    [t, onOpen, compact],
   );
   const localeText = useMemo(
     () => ({
@@ -68,7 +74,7 @@ export function ProductTable({ items, total, page, pageSize, loading, onPage, on
       onPaginationModelChange={(m) => onPage(m.page + 1, m.pageSize)}
       pageSizeOptions={PAGE_SIZES}
       loading={loading}
-      rowHeight={48}
+      rowHeight={compact ? 60 : 48}
       columnHeaderHeight={36}
       disableColumnMenu
       disableColumnSorting
@@ -78,4 +84,9 @@ export function ProductTable({ items, total, page, pageSize, loading, onPage, on
     />
     </Box>
   );
+}
+
+/** The article (or the 1C code when there is none), in a column of its own or under the name in a narrow frame. */
+function Sku({ row }: { row: ProductListItem }) {
+  return <Typography variant="body2" sx={{ fontFamily: 'monospace', fontSize: 12, color: 'text.secondary' }} data-testid="product-sku">{row.sku ?? row.code ?? '—'}</Typography>;
 }
