@@ -1,4 +1,5 @@
 import type { AppContext } from '../../context.js';
+import { selectRows } from '../../jobs/sql.js';
 import { Dec } from '../../lib/decimal.js';
 import { catalogPortFor, type CatalogPort } from '../carts/index.js';
 import { notifyDealerUsers } from '../notifications/index.js';
@@ -7,21 +8,51 @@ import { createOrdersRepository } from './orders.repository.js';
 export const WAITING_LIST_JOB = 'orders.waiting-list.check';
 
 /**
- * "Goods arrived": lines on the waiting list whose product is now in stock (the synced stock, the dealer's city or
- * all warehouses) in at least the waiting quantity. The placer of each order is told once per line (the line is
+ * What DealerHub itself reserved of each product from the synced stock (orders the ERP has not taken yet: once it
+ * posts one, its reserve is in the ERP's own available figure). The ERP's stock does not know these reserves, so
+ * they are taken off before the waiting lines are served.
+ */
+async function localReserves(ctx: AppContext, portalId: number): Promise<Map<number, InstanceType<typeof Dec>>> {
+  const rows = await selectRows<{ product_id: number; reserved_qty: string }>(
+    ctx.db,
+    `SELECT l.product_id, l.reserved_qty FROM order_lines l JOIN orders o ON o.id = l.order_id
+      WHERE l.portal_id = :portalId AND l.product_id IS NOT NULL AND l.reserved_qty IS NOT NULL
+        AND o.stage_key NOT IN ('cancelled', 'delivered') AND (o.erp_handoff IS NULL OR o.erp_handoff NOT IN ('posted', 'created'))`,
+    { portalId },
+  );
+  const out = new Map<number, InstanceType<typeof Dec>>();
+  for (const r of rows) out.set(Number(r.product_id), (out.get(Number(r.product_id)) ?? new Dec(0)).plus(r.reserved_qty));
+  return out;
+}
+
+/**
+ * "Goods arrived": lines on the waiting list whose product is now in stock in at least the waiting quantity — the
+ * synced stock (the dealer's city, else all warehouses, as the reserve took it) less what DealerHub already reserved
+ * of it, served to the oldest waiting lines first. The placer of each order is told once per line (the line is
  * marked), all lines of one order in one notice. Runs on a schedule (ORDER_SCHEDULES) after the stock syncs.
  */
 export async function checkWaitingList(ctx: AppContext, portalId: number): Promise<{ checked: number; arrived: number; notices: number }> {
   const orders = createOrdersRepository(ctx.db);
   const waiting = await orders.waitingLines(portalId);
   const ports = new Map<number, CatalogPort | null>();
+  const reserved = waiting.length ? await localReserves(ctx, portalId) : new Map();
+  // Free stock per product and scope, used up as lines are served so one arrival is never promised twice.
+  const free = new Map<string, InstanceType<typeof Dec>>();
   const arrivedByOrder = new Map<number, typeof waiting>();
   for (const line of waiting) {
     if (!line.productId) continue;
     if (!ports.has(line.order.dealerId)) ports.set(line.order.dealerId, await catalogPortFor(ctx, portalId, line.order.dealerId));
     const port = ports.get(line.order.dealerId);
     if (!port) continue;
-    if (new Dec(port.available(line.productId)).gte(line.waitingQty ?? '0')) arrivedByOrder.set(line.order.id, [...(arrivedByOrder.get(line.order.id) ?? []), line]);
+    const dealer = await ctx.dealers.findById(portalId, line.order.dealerId);
+    const scope = dealer?.city && port.hasCity(dealer.city) ? { city: dealer.city } : {};
+    const key = `${line.productId}|${scope.city ?? '*'}`;
+    const left = free.get(key) ?? new Dec(port.available(line.productId, scope)).minus(reserved.get(line.productId) ?? 0);
+    const want = new Dec(line.waitingQty ?? '0');
+    if (left.gte(want)) {
+      free.set(key, left.minus(want));
+      arrivedByOrder.set(line.order.id, [...(arrivedByOrder.get(line.order.id) ?? []), line]);
+    } else free.set(key, left);
   }
   let notices = 0;
   let arrived = 0;
