@@ -41,6 +41,8 @@ describe('waiting list', () => {
     const first = await place(sessions.placer, 'a');
     const second = await place(sessions.optedOut, 'b');
     expect((await repo.lines(first))[0]!.waitingQty).not.toBeNull();
+    // The first order took what the synced stock had; the second is not promised the same goods again.
+    expect((await repo.lines(second))[0]).toMatchObject({ reservedQty: '0', waitingQty: String(available + 3) });
     await b.h.t.ctx.dealers.updateUserAccess(b.h.portalId, (await b.h.t.ctx.dealers.findUser(b.h.portalId, optedOut))!.id, { notificationSettings: { goods_arrived: false } });
 
     const arrivedNotices = () => b.h.portal.store.notifications.all().filter((n) => n.message.includes('лист') && n.message.includes(sku!.sku));

@@ -4,6 +4,7 @@ import { Dec } from '../../lib/decimal.js';
 import { catalogPortFor } from '../carts/index.js';
 import type { Portal } from '../portals/index.js';
 import { addTimelineComment } from './b24-order-item.js';
+import { localReserves } from './local-reserves.js';
 import { orderItemContext } from './order-item-context.js';
 import { createOrdersRepository, type OrderRow } from './orders.repository.js';
 
@@ -19,8 +20,8 @@ export interface ReserveResult {
  * Reserve and waiting list of an order. The ERP port has no separate "reserve" call: the ERP reserves when it posts
  * the order (1C: a posted ЗаказКлиента) and reports reserve and waiting quantities per line with its order states,
  * which the state listener stores. When the ERP reported them, they are used as they are. Otherwise DealerHub
- * allocates the synced stock (the dealer's city, else all warehouses) line by line, and what is not in stock goes on
- * the waiting list — the goods-arrived check tells the dealer when it comes.
+ * allocates the synced stock (the dealer's city, else all warehouses) less what its other open orders reserved, line
+ * by line, and what is not in stock goes on the waiting list — the goods-arrived check tells the dealer when it comes.
  */
 export async function reserveOrderStock(ctx: AppContext, portal: Portal, order: OrderRow): Promise<ReserveResult> {
   const orders = createOrdersRepository(ctx.db);
@@ -34,6 +35,8 @@ export async function reserveOrderStock(ctx: AppContext, portal: Portal, order: 
     if (!port) throw new AppError('UNAVAILABLE', 'The catalog does not know this dealer yet');
     const dealer = await ctx.dealers.findById(portal.id, order.dealerId);
     const scope = dealer?.city && port.hasCity(dealer.city) ? { city: dealer.city } : {};
+    // What other orders already took of the synced stock is not there for this one (the ERP does not know it yet).
+    const taken = await localReserves(ctx, portal.id, { exceptOrderId: order.id });
     const left = new Map<number, InstanceType<typeof Dec>>();
     result = [];
     for (const l of lines) {
@@ -41,7 +44,7 @@ export async function reserveOrderStock(ctx: AppContext, portal: Portal, order: 
         result.push({ lineNo: l.lineNo, sku: l.sku, qty: l.baseQty, reserved: '0', waiting: l.baseQty });
         continue;
       }
-      const available = left.get(l.productId) ?? Dec.max(new Dec(port.available(l.productId, scope)), 0);
+      const available = left.get(l.productId) ?? Dec.max(new Dec(port.available(l.productId, scope)).minus(taken.get(l.productId) ?? 0), 0);
       const reserved = Dec.min(available, l.baseQty);
       left.set(l.productId, available.minus(reserved));
       result.push({ lineNo: l.lineNo, sku: l.sku, qty: l.baseQty, reserved: reserved.toFixed(), waiting: new Dec(l.baseQty).minus(reserved).toFixed() });
