@@ -62,25 +62,29 @@ export async function seedSandboxDemo(ctx: AppContext, portal: SandboxPortal, ca
   return 'seeded';
 }
 
-async function waitForInstaller(ctx: AppContext, portalId: number, timeoutMs: number): Promise<Installed | null> {
+/** Asks `check` every half second until it gives a value, or null after `timeoutMs`. */
+async function pollUntil<T>(check: () => Promise<T | null>, timeoutMs: number): Promise<T | null> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
-    const portal = await ctx.portals.findById(portalId);
-    const installed = portal ? tryReadInstalled(portal.settings) : null;
-    if (installed) return installed;
+    const value = await check();
+    if (value !== null) return value;
     await new Promise((r) => setTimeout(r, 500));
   }
   return null;
 }
 
-async function waitForProductSync(ctx: AppContext, portalId: number, timeoutMs: number): Promise<boolean> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
+function waitForInstaller(ctx: AppContext, portalId: number, timeoutMs: number): Promise<Installed | null> {
+  return pollUntil(async () => {
+    const portal = await ctx.portals.findById(portalId);
+    return portal ? tryReadInstalled(portal.settings) : null;
+  }, timeoutMs);
+}
+
+function waitForProductSync(ctx: AppContext, portalId: number, timeoutMs: number): Promise<true | null> {
+  return pollUntil(async () => {
     const [row] = await selectRows<{ n: number }>(ctx.db, "SELECT COUNT(*) AS n FROM sync_runs WHERE portal_id = :portalId AND entity = 'products' AND status = 'ok'", { portalId });
-    if (Number(row?.n ?? 0) > 0) return true;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  return false;
+    return Number(row?.n ?? 0) > 0 ? true : null;
+  }, timeoutMs);
 }
 
 /** A small, believable discount book: a category discount, a brand deal for the first dealer, a seasonal offer. */

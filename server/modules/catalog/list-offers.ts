@@ -1,4 +1,4 @@
-import { audienceMatches, type DealerPricing, type TSpecialOffer } from '../pricing/index.js';
+import { audienceMatches, audienceProfileOf, inDateWindow, type DealerPricing, type TSpecialOffer } from '../pricing/index.js';
 import type { PortalCatalog } from './portal-catalog.js';
 
 export interface OfferView {
@@ -19,12 +19,11 @@ export interface OfferView {
  */
 export function listActiveOffers(catalog: PortalCatalog, pricing: DealerPricing): OfferView[] {
   const today = catalog.today();
-  const row = pricing.dealerId === null ? undefined : catalog.pricing.dealers.get(pricing.dealerId);
-  const who = { dealerId: pricing.dealerId ?? 0, groups: row?.group ? [row.group] : [] };
+  const who = audienceProfileOf(pricing.dealerId === null ? undefined : catalog.pricing.dealers.get(pricing.dealerId));
   return catalog.pricing.book
     .offers()
     .map((r) => r.rule as TSpecialOffer)
-    .filter((o) => o.active && audienceMatches(o, who) && (!o.validFrom || o.validFrom <= today) && (!o.validTo || o.validTo >= today))
+    .filter((o) => o.active && audienceMatches(o, who) && inDateWindow(o, today))
     .sort((a, b) => (a.validTo ?? '9999').localeCompare(b.validTo ?? '9999') || a.id - b.id)
     .map((o) => ({ id: o.id, title: o.title, banner: o.banner, conditions: o.conditions, kind: o.kind, value: o.value, target: o.target, validFrom: o.validFrom, validTo: o.validTo }));
 }

@@ -1,6 +1,13 @@
 import type { AppContext } from '../../context.js';
 import { selectRows } from '../../jobs/sql.js';
 import { Dec } from '../../lib/decimal.js';
+import type { CatalogPort, StockScope } from '../carts/index.js';
+import type { Dealer } from '../dealers/index.js';
+
+/** Where DealerHub reserves a dealer's goods from: the warehouses of the dealer's city when there are any, else all. */
+export function reserveScopeOf(port: CatalogPort, dealer: Pick<Dealer, 'city'> | null): StockScope {
+  return dealer?.city && port.hasCity(dealer.city) ? { city: dealer.city } : {};
+}
 
 /**
  * What DealerHub itself reserved of each product from the synced stock (orders the ERP has not taken yet: once it

@@ -4,7 +4,7 @@ import { Dec } from '../../lib/decimal.js';
 import { catalogPortFor } from '../carts/index.js';
 import type { Portal } from '../portals/index.js';
 import { addTimelineComment } from './b24-order-item.js';
-import { localReserves } from './local-reserves.js';
+import { localReserves, reserveScopeOf } from './local-reserves.js';
 import { orderItemContext } from './order-item-context.js';
 import { createOrdersRepository, type OrderRow } from './orders.repository.js';
 
@@ -34,7 +34,7 @@ export async function reserveOrderStock(ctx: AppContext, portal: Portal, order: 
     const port = await catalogPortFor(ctx, portal.id, order.dealerId);
     if (!port) throw new AppError('UNAVAILABLE', 'The catalog does not know this dealer yet');
     const dealer = await ctx.dealers.findById(portal.id, order.dealerId);
-    const scope = dealer?.city && port.hasCity(dealer.city) ? { city: dealer.city } : {};
+    const scope = reserveScopeOf(port, dealer);
     // What other orders already took of the synced stock is not there for this one (the ERP does not know it yet).
     const taken = await localReserves(ctx, portal.id, { exceptOrderId: order.id });
     const left = new Map<number, InstanceType<typeof Dec>>();

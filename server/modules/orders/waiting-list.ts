@@ -1,8 +1,8 @@
 import type { AppContext } from '../../context.js';
 import { Dec } from '../../lib/decimal.js';
-import { catalogPortFor, type CatalogPort } from '../carts/index.js';
+import { catalogPortFor, type CatalogPort, type StockScope } from '../carts/index.js';
 import { notifyDealerUsers } from '../notifications/index.js';
-import { localReserves } from './local-reserves.js';
+import { localReserves, reserveScopeOf } from './local-reserves.js';
 import { createOrdersRepository } from './orders.repository.js';
 
 export const WAITING_LIST_JOB = 'orders.waiting-list.check';
@@ -16,18 +16,21 @@ export const WAITING_LIST_JOB = 'orders.waiting-list.check';
 export async function checkWaitingList(ctx: AppContext, portalId: number): Promise<{ checked: number; arrived: number; notices: number }> {
   const orders = createOrdersRepository(ctx.db);
   const waiting = await orders.waitingLines(portalId);
-  const ports = new Map<number, CatalogPort | null>();
+  // One catalog port and reserve scope per dealer, not per waiting line.
+  const stockOf = new Map<number, { port: CatalogPort; scope: StockScope } | null>();
   const reserved = waiting.length ? await localReserves(ctx, portalId) : new Map();
   // Free stock per product and scope, used up as lines are served so one arrival is never promised twice.
   const free = new Map<string, InstanceType<typeof Dec>>();
   const arrivedByOrder = new Map<number, typeof waiting>();
   for (const line of waiting) {
     if (!line.productId) continue;
-    if (!ports.has(line.order.dealerId)) ports.set(line.order.dealerId, await catalogPortFor(ctx, portalId, line.order.dealerId));
-    const port = ports.get(line.order.dealerId);
-    if (!port) continue;
-    const dealer = await ctx.dealers.findById(portalId, line.order.dealerId);
-    const scope = dealer?.city && port.hasCity(dealer.city) ? { city: dealer.city } : {};
+    if (!stockOf.has(line.order.dealerId)) {
+      const port = await catalogPortFor(ctx, portalId, line.order.dealerId);
+      stockOf.set(line.order.dealerId, port ? { port, scope: reserveScopeOf(port, await ctx.dealers.findById(portalId, line.order.dealerId)) } : null);
+    }
+    const stock = stockOf.get(line.order.dealerId);
+    if (!stock) continue;
+    const { port, scope } = stock;
     const key = `${line.productId}|${scope.city ?? '*'}`;
     const left = free.get(key) ?? new Dec(port.available(line.productId, scope)).minus(reserved.get(line.productId) ?? 0);
     const want = new Dec(line.waitingQty ?? '0');

@@ -75,11 +75,15 @@ function forEachCandidate<T extends Targeted>(index: TargetIndex<T>, product: Pr
   for (const e of index.all) visit(e, TARGET_RANK.all, 0);
 }
 
+/** Whether a rule or offer is within its validity dates on a (local) day. */
+export function inDateWindow(t: Pick<Targeted, 'validFrom' | 'validTo'>, date: string): boolean {
+  return !(t.validFrom && date < t.validFrom) && !(t.validTo && date > t.validTo);
+}
+
 /** Validity on a day and for a quantity. `qtyNum` is the quantity as a number for the common short decimals. */
 function isValidOn(entry: Entry<Targeted>, date: string, qty: DecimalString, qtyNum: number): boolean {
   const t = entry.item;
-  if (t.validFrom && date < t.validFrom) return false;
-  if (t.validTo && date > t.validTo) return false;
+  if (!inDateWindow(t, date)) return false;
   if (t.minQty) {
     if (entry.minQty !== null && Number.isFinite(qtyNum) && qty.length < 16 && t.minQty.length < 16) return qtyNum >= entry.minQty;
     return !new Dec(qty).lessThan(t.minQty);

@@ -14,6 +14,11 @@ export interface DealerPricingRow {
   ownPriceTypeErpId: string | null;
 }
 
+/** Who a dealer is to a rule's audience (audienceMatches); no row (staff at base prices) is in no group. */
+export function audienceProfileOf(row: Pick<DealerPricingRow, 'id' | 'group'> | undefined): { dealerId: number; groups: string[] } {
+  return { dealerId: row?.id ?? 0, groups: row?.group ? [row.group] : [] };
+}
+
 type Row = Record<string, unknown>;
 const str = (v: unknown): string | null => (v === null || v === undefined || v === '' ? null : String(v));
 

@@ -1,7 +1,7 @@
 import type { Database } from '../../db/database.js';
 import type { Logger } from '../../lib/logger.js';
 import { audienceMatches, compilePricing, type CompiledPricing } from './compile-pricing.js';
-import { DealerDirectory, type DealerPricingRow } from './dealer-directory.js';
+import { audienceProfileOf, DealerDirectory, type DealerPricingRow } from './dealer-directory.js';
 import { LruMap } from './lru-map.js';
 import { createPricingRulesRepository, type RuleSource, type StoredRule } from './pricing-rules.repository.js';
 import type { TDiscountRule, TSpecialOffer } from './pricing.types.js';
@@ -186,7 +186,7 @@ export class PortalPricing {
    */
   private sign(dealer: DealerPricingRow, priceTypes: PriceTypeLookup): Signed {
     const priceType = (dealer.priceTypeErpId ? priceTypes.byErpId(dealer.priceTypeErpId) : undefined) ?? priceTypes.fallback() ?? null;
-    const who = { dealerId: dealer.id, groups: dealer.group ? [dealer.group] : [] };
+    const who = audienceProfileOf(dealer);
     const shared: string[] = [];
     const own: string[] = [];
     const rules = { discounts: [] as TDiscountRule[], offers: [] as TSpecialOffer[] };
