@@ -1,24 +1,17 @@
-import { mkdtempSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readInstalled } from '../../installer/index.js';
 import type { SandboxPortal } from '../../sandbox/index.js';
-import { composeApp } from '../../server/compose-app.js';
 import { issueWidgetSession } from '../../server/modules/access/index.js';
 import { syncDealerItem } from '../../server/modules/dealers/index.js';
-import { PRICING_JOB_KINDS } from '../../server/modules/catalog/index.js';
 import { createOrdersRepository } from '../../server/modules/orders/index.js';
 import { createPricingRulesRepository } from '../../server/modules/pricing/index.js';
-import { startSandboxMode, type SandboxHandle } from '../../server/sandbox-mode.js';
 import { launchBrowser, screenshot } from '../support/browser.js';
-import { waitForPricedCatalog } from '../support/demo-ready.js';
-import { createTestContext, type TestContext } from '../support/context.js';
-import { ensureWidgetsBuilt, waitFor } from '../http/placements-fixture.js';
+import { waitFor } from '../http/placements-fixture.js';
+import type { TestContext } from '../support/context.js';
+import { startSandboxApp, type SandboxApp } from '../support/sandbox-app.js';
 
 /**
  * The dealer cabinet as `npm start` runs it — the composed app, the sandbox portal with DealerHub installed, the 1C
@@ -27,9 +20,9 @@ import { ensureWidgetsBuilt, waitFor } from '../http/placements-fixture.js';
  * change highlighted and agreed by the dealer; a dealer over its credit limit told why at checkout; staff acting as a
  * dealer user under a banner. Screenshots: test-artifacts/screenshots/cabinet-*.png.
  */
+let app: SandboxApp;
 let t: TestContext;
 let server: Server;
-let sandbox: SandboxHandle;
 let portal: SandboxPortal;
 let portalId: number;
 let browser: Browser;
@@ -91,34 +84,11 @@ async function addToCart(session: string, count: number, query: Record<string, s
 }
 
 beforeAll(async () => {
-  ensureWidgetsBuilt();
-  const dataDir = mkdtempSync(join(tmpdir(), 'dealerhub-cabinet-e2e-'));
-  t = await createTestContext({ LOG_LEVEL: 'warn', DATA_DIR: dataDir, DATABASE_URL: `sqlite:${join(dataDir, 'dealerhub.sqlite')}`, HOST: '127.0.0.1', PORT: '0', SANDBOX_PORT: '0', SANDBOX_HTTPS_PORT: '0' });
-  // As in tests/http/placements-fixture.ts: SQLite in WAL mode needs IMMEDIATE transactions with workers running.
-  if (t.ctx.db.dialect === 'sqlite') (t.ctx.db.sequelize as unknown as { options: { transactionType?: string } }).options.transactionType = 'IMMEDIATE';
-  let appUrl = '';
-  const { app } = composeApp(t.ctx, { publicUrl: () => appUrl });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  await t.ctx.jobs.startWorkers({ concurrency: 4, pollMs: 25 });
-  sandbox = await startSandboxMode(t.ctx, appUrl);
-  portal = sandbox.portal;
-  portal.faults.setRateLimit(null);
-  expect(await sandbox.demo).toBe('seeded');
-  // The admin's install page would call installFinish(); the portal then lets the held events (dealer items) go.
-  portal.markInstallFinished();
-  portalId = (await t.ctx.portals.findByMemberId(sandbox.memberId))!.id;
+  app = await startSandboxApp('cabinet-e2e');
+  ({ t, server, portal, portalId, cabinetPlacementId } = app);
   const installed = readInstalled((await t.ctx.portals.findById(portalId))!.settings);
   expect(installed.smartProcess('orders').entityTypeId).toBeGreaterThan(0);
-  cabinetPlacementId = portal.store.placements.all().find((p) => p.placement === 'IM_NAVIGATION' && p.clientId === t.ctx.config.app.clientId)!.id;
-  // The demo's dealers reach the read model through the portal's events, the catalog through the first ERP sync.
-  const demo = (await t.ctx.portals.findById(portalId))!.settings.demo as { dealerItemIds: number[] };
-  for (const itemId of demo.dealerItemIds) await waitFor(() => t.ctx.dealers.findByItemId(portalId, itemId), 30_000, `dealer item ${itemId} synced`);
-  for (const itemId of demo.dealerItemIds) await waitForPricedCatalog(t.ctx, portalId, itemId);
-  // The demo's brand offer names a brand of the ERP catalog; a rule sync before the first ERP sync cannot resolve it
-  // (the hourly full sync would): sync the book once more now that the catalog is there.
-  await t.ctx.jobs.enqueue({ kind: PRICING_JOB_KINDS.syncAll, portalId, payload: {}, dedupKey: 'e2e-after-catalog', maxAttempts: 3 });
+  // The demo pulls its discount book after the first product sync, so the brand offer resolves without help.
   await waitFor(async () => (await createPricingRulesRepository(t.ctx.db).list(portalId, {})).some((r) => r.source === 'offer' && r.rule !== null), 30_000, 'the demo offer resolved');
   browser = await launchBrowser();
   // Tall enough for the messenger's app panel (it clips at the window's height) to show a whole screen.
@@ -128,10 +98,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((r) => (server ? server.close(r) : r(undefined)));
-  server?.closeAllConnections?.();
-  await sandbox?.close();
-  await t?.close();
+  await app?.close();
 });
 
 describe('dealer cabinet: home, checkout, orders, act as dealer', () => {

@@ -1,19 +1,11 @@
-import { mkdtempSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxPortal } from '../../sandbox/index.js';
-import { composeApp } from '../../server/compose-app.js';
-import { PRICING_JOB_KINDS } from '../../server/modules/catalog/index.js';
 import { switchLayout } from '../../server/modules/search/index.js';
-import { startSandboxMode, type SandboxHandle } from '../../server/sandbox-mode.js';
 import { launchBrowser, screenshot } from '../support/browser.js';
-import { createTestContext, type TestContext } from '../support/context.js';
-import { waitForPricedCatalog } from '../support/demo-ready.js';
-import { ensureWidgetsBuilt, waitFor } from '../http/placements-fixture.js';
+import { waitFor } from '../http/placements-fixture.js';
+import type { TestContext } from '../support/context.js';
+import { startSandboxApp, type SandboxApp } from '../support/sandbox-app.js';
 
 /**
  * The dealer cabinet's shopping screens in Chromium, inside the real cabinet shell, against the app as `npm start`
@@ -24,11 +16,10 @@ import { ensureWidgetsBuilt, waitFor } from '../http/placements-fixture.js';
  */
 /** The demo's first dealer has a 12% contract discount on the catalog's first brand (server/sandbox-demo.ts). */
 const DISCOUNT_BRAND = 'MAY';
+let app: SandboxApp;
 let t: TestContext;
-let server: Server;
-let sandbox: SandboxHandle;
+let appUrl: string;
 let portal: SandboxPortal;
-let portalId: number;
 let cabinetPlacementId: number;
 let browser: Browser;
 let page: Page;
@@ -84,32 +75,8 @@ async function closeFilters(): Promise<void> {
 }
 
 beforeAll(async () => {
-  ensureWidgetsBuilt();
-  const dataDir = mkdtempSync(join(tmpdir(), 'dealerhub-shop-e2e-'));
-  t = await createTestContext({ LOG_LEVEL: 'warn', DATA_DIR: dataDir, DATABASE_URL: `sqlite:${join(dataDir, 'dealerhub.sqlite')}`, HOST: '127.0.0.1', PORT: '0', SANDBOX_PORT: '0', SANDBOX_HTTPS_PORT: '0' });
-  // As in tests/http/placements-fixture.ts: SQLite in WAL mode needs IMMEDIATE transactions with workers running.
-  if (t.ctx.db.dialect === 'sqlite') (t.ctx.db.sequelize as unknown as { options: { transactionType?: string } }).options.transactionType = 'IMMEDIATE';
-  let appUrl = '';
-  const { app } = composeApp(t.ctx, { publicUrl: () => appUrl });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  await t.ctx.jobs.startWorkers({ concurrency: 4, pollMs: 25 });
-  sandbox = await startSandboxMode(t.ctx, appUrl);
-  portal = sandbox.portal;
-  portal.faults.setRateLimit(null);
-  expect(await sandbox.demo).toBe('seeded');
-  // The admin's install page would call installFinish(); the portal then lets the held events (dealer items) go.
-  portal.markInstallFinished();
-  portalId = (await t.ctx.portals.findByMemberId(sandbox.memberId))!.id;
-  cabinetPlacementId = portal.store.placements.all().find((p) => p.placement === 'IM_NAVIGATION' && p.clientId === t.ctx.config.app.clientId)!.id;
-  // The dealer reaches the read model through the portal's events, the catalog through the first ERP sync.
-  const dealerItemId = ((await t.ctx.portals.findById(portalId))!.settings.demo as { dealerItemIds: number[] }).dealerItemIds[0]!;
-  await waitFor(() => t.ctx.dealers.findByItemId(portalId, dealerItemId), 30_000, 'the dealer item synced');
-  await waitForPricedCatalog(t.ctx, portalId, dealerItemId);
-  // The demo's discount book is pulled before the dealers and goods it names are synced; pull it again now so the
-  // dealer's discounts apply (DealerHub does the same on every rule change and hourly).
-  await t.ctx.jobs.enqueue({ kind: PRICING_JOB_KINDS.syncAll, portalId, payload: {}, dedupKey: `shop-e2e:${Date.now()}`, maxAttempts: 5 });
+  app = await startSandboxApp('shop-e2e');
+  ({ t, appUrl, portal, cabinetPlacementId } = app);
 
   browser = await launchBrowser();
   // A common laptop width; tall enough for the messenger's app panel (it clips at the window's height) to show a screen.
@@ -134,10 +101,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((r) => (server ? server.close(r) : r(undefined)));
-  server?.closeAllConnections?.();
-  await sandbox?.close();
-  await t?.close();
+  await app?.close();
 });
 
 describe('dealer cabinet: catalog, search, cart, quick order, saved carts, on to checkout', () => {
