@@ -2,6 +2,7 @@ import type { AppContext } from '../../context.js';
 import { AppError } from '../../http/app-error.js';
 import { can, isDealerRole, type Permission, type RequestScope } from '../access/index.js';
 import { allowedLegalEntities } from '../carts/index.js';
+import type { Dealer } from '../dealers/index.js';
 import type { OrderListQuery, OrderRow } from './orders.repository.js';
 
 /**
@@ -35,6 +36,17 @@ export function canSeeOrder(v: OrderVisibility, o: OrderRow): boolean {
   if (v.userId !== null && o.userId !== v.userId) return false;
   if (v.companyIds && (o.companyId === null || !v.companyIds.includes(o.companyId))) return false;
   return true;
+}
+
+/**
+ * The dealer a list or a summary asks for by `dealerId` (a Dealers item id): staff get that dealer (null when the
+ * portal has none), a dealer user asking for their own dealer gets no extra filter (undefined: their scope already
+ * is it) and null for any other — an empty answer, never another dealer's figures.
+ */
+export async function requestedDealer(ctx: AppContext, scope: RequestScope, v: OrderVisibility, dealerItemId: number | undefined): Promise<Dealer | null | undefined> {
+  if (dealerItemId === undefined) return undefined;
+  if (!v.staff) return dealerItemId === v.dealerItemId ? undefined : null;
+  return ctx.dealers.findByItemId(scope.portal.id, dealerItemId);
 }
 
 export function listFilterOf(v: OrderVisibility): Pick<OrderListQuery, 'dealerId' | 'userId' | 'companyIds'> {

@@ -8,7 +8,7 @@ import { catalogPortFor, createCartService, lineProblem, type CartActor, type Ca
 import { installedSmartProcess, itemCardPath } from '../dealers/index.js';
 import type { Portal } from '../portals/index.js';
 import { moveOrderStage } from './move-order-stage.js';
-import { canSeeOrder, listFilterOf, orderVisibility } from './order-access.js';
+import { canSeeOrder, listFilterOf, orderVisibility, requestedDealer } from './order-access.js';
 import { lineView, summarizeOrder, timelineOf, type OrderLineView, type OrderSummary, type TimelineEntry } from './order-views.js';
 import { createOrdersRepository, type OrderRow } from './orders.repository.js';
 import type { z } from 'zod';
@@ -46,19 +46,11 @@ export async function loadVisibleOrder(ctx: AppContext, scope: RequestScope, id:
 
 export async function listOrders(ctx: AppContext, scope: RequestScope, q: z.infer<typeof ZOrderListQuery>): Promise<{ items: OrderSummary[]; total: number; offset: number; limit: number }> {
   const v = await orderVisibility(ctx, scope);
-  let dealerId: number | undefined;
-  if (q.dealerId !== undefined) {
-    if (!v.staff) {
-      if (q.dealerId !== v.dealerItemId) return { items: [], total: 0, offset: q.offset, limit: q.limit };
-    } else {
-      const d = await ctx.dealers.findByItemId(scope.portal.id, q.dealerId);
-      if (!d) return { items: [], total: 0, offset: q.offset, limit: q.limit };
-      dealerId = d.id;
-    }
-  }
+  const requested = await requestedDealer(ctx, scope, v, q.dealerId);
+  if (requested === null) return { items: [], total: 0, offset: q.offset, limit: q.limit };
   const { items, total } = await createOrdersRepository(ctx.db).list({
     portalId: scope.portal.id,
-    ...(dealerId !== undefined ? { dealerId } : {}),
+    ...(requested ? { dealerId: requested.id } : {}),
     ...listFilterOf(v),
     ...(q.companyId ? { companyId: q.companyId } : {}),
     ...(q.stage ? { stageKeys: q.stage } : {}),

@@ -3,7 +3,7 @@ import type { AppContext } from '../../context.js';
 import { fromSqlTime, selectRows, sqlTime } from '../../jobs/sql.js';
 import { Dec } from '../../lib/decimal.js';
 import type { RequestScope } from '../access/index.js';
-import { listFilterOf, orderVisibility } from './order-access.js';
+import { listFilterOf, orderVisibility, requestedDealer } from './order-access.js';
 import type { ZSalesQuery } from './orders.schemas.js';
 
 export interface SalesMonth {
@@ -34,17 +34,11 @@ const monthOf = (d: Date) => `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1
  */
 export async function salesByMonth(ctx: AppContext, scope: RequestScope, q: z.infer<typeof ZSalesQuery>, now = new Date()): Promise<SalesSummary> {
   const v = await orderVisibility(ctx, scope);
-  let dealerId: number | null = null;
-  let currency = 'RUB';
-  if (!v.staff) {
-    if (q.dealerId !== undefined && q.dealerId !== v.dealerItemId) return emptySummary(q.months, now, currency);
-  } else if (q.dealerId !== undefined) {
-    const d = await ctx.dealers.findByItemId(scope.portal.id, q.dealerId);
-    if (!d) return emptySummary(q.months, now, currency);
-    dealerId = d.id;
-    currency = d.currency;
-  }
+  const requested = await requestedDealer(ctx, scope, v, q.dealerId);
+  if (requested === null) return emptySummary(q.months, now, 'RUB');
   const filter = listFilterOf(v);
+  let dealerId: number | null = requested?.id ?? null;
+  let currency = requested?.currency ?? 'RUB';
   if (filter.dealerId) {
     dealerId = filter.dealerId;
     currency = (await ctx.dealers.findById(scope.portal.id, filter.dealerId))?.currency ?? currency;
