@@ -247,13 +247,20 @@ export function createOrdersRepository(db: Database) {
   }
 
   return {
-    /** The next human number of a portal (DH-000123), inside the caller's transaction (the UPDATE locks the row). */
+    /**
+     * The next human number of a portal (DH-000123), inside the caller's transaction (the write locks the counter row
+     * until it commits). The counter's first row is made by an upsert, not by an UPDATE that found nothing and then an
+     * INSERT: on MariaDB that UPDATE gap-locks where the row would go, and two first orders of a portal then deadlock
+     * on each other's INSERT. The upsert takes the row's exclusive lock directly, so concurrent first orders queue.
+     */
     async nextNumber(portalId: number, transaction: Transaction): Promise<number> {
-      const updated = await execute(db, 'UPDATE order_counters SET last_number = last_number + 1 WHERE portal_id = :portalId', { portalId }, transaction);
-      if (updated === 0) {
+      const [existing] = await selectRows<Row>(db, 'SELECT last_number FROM order_counters WHERE portal_id = :portalId', { portalId }, transaction);
+      if (existing) await execute(db, 'UPDATE order_counters SET last_number = last_number + 1 WHERE portal_id = :portalId', { portalId }, transaction);
+      else {
         // First order of the portal; the numbers continue after any order already indexed (e.g. a restored database).
-        const [max] = await selectRows<Row>(db, 'SELECT COUNT(*) AS n FROM orders WHERE portal_id = :portalId', { portalId }, transaction);
-        await insert(db, 'INSERT INTO order_counters (portal_id, last_number) VALUES (:portalId, :n)', { portalId, n: Number(max?.n ?? 0) + 1 }, transaction);
+        const [count] = await selectRows<Row>(db, 'SELECT COUNT(*) AS n FROM orders WHERE portal_id = :portalId', { portalId }, transaction);
+        const onConflict = db.dialect === 'sqlite' ? 'ON CONFLICT (portal_id) DO UPDATE SET last_number = last_number + 1' : 'ON DUPLICATE KEY UPDATE last_number = last_number + 1';
+        await execute(db, `INSERT INTO order_counters (portal_id, last_number) VALUES (:portalId, :first) ${onConflict}`, { portalId, first: Number(count?.n ?? 0) + 1 }, transaction);
       }
       const [row] = await selectRows<Row>(db, 'SELECT last_number FROM order_counters WHERE portal_id = :portalId', { portalId }, transaction);
       return Number(row!.last_number);
