@@ -45,6 +45,8 @@ export interface Capabilities {
   creditLimits: boolean;
   documents: boolean;
   documentFiles: boolean;
+  /** The adapter gives product pictures' bytes (productPicture). */
+  productPictures: boolean;
   createOrder: boolean;
   postOrder: boolean;
   claims: boolean;
@@ -88,6 +90,11 @@ export interface ErpProduct {
   packUnits?: ErpUnit[];
   properties?: ErpProductProperty[];
   analogRefs?: ErpRef[];
+  /**
+   * The product's pictures, main first, as keys the same adapter resolves to bytes (`productPicture`): 1C OData the
+   * attached file's Ref_Key with its extension, CommerceML the `import_files/…` path, the file drop a file name; an
+   * http(s) URL is used as it is.
+   */
   pictures?: string[];
   description?: string;
   vatRate?: DecimalString;
@@ -171,6 +178,13 @@ export interface ErpDocument {
   orderExternalId?: string | null;
   posted: boolean;
   hasFile: boolean;
+}
+
+/** A file the ERP keeps: a product picture, a document's scan or printed form. */
+export interface ErpFile {
+  contentType: string;
+  fileName: string;
+  bytes: Uint8Array;
 }
 
 export type ErpOrderStatus = 'draft' | 'confirmed' | 'in_fulfilment' | 'invoiced' | 'paid' | 'shipped' | 'delivered' | 'closed' | 'cancelled';
@@ -292,7 +306,10 @@ export interface ErpConnector {
 
   // documents and orders
   documents(q: { customerRef?: ErpRef; from: string; to: string }, cursor: Cursor | null, signal?: AbortSignal): Promise<Page<ErpDocument>>;
-  documentFile?(ref: ErpRef, signal?: AbortSignal): Promise<{ contentType: string; fileName: string; bytes: Uint8Array }>;
+  /** The file of a document with `hasFile` (a scan or printed form the ERP keeps with it). */
+  documentFile?(ref: ErpRef, signal?: AbortSignal): Promise<ErpFile>;
+  /** A picture's bytes by a key from ErpProduct.pictures. */
+  productPicture?(key: string, signal?: AbortSignal): Promise<ErpFile>;
   orderStates(q: { since?: string; externalIds?: string[] }, cursor: Cursor | null, signal?: AbortSignal): Promise<Page<ErpOrderState>>;
 
   // idempotent writes
@@ -322,4 +339,6 @@ export interface ErpInboundFeed {
   /** Mounted by the app, e.g. at /erp/1c-exchange. */
   router(): Router;
   on<E extends InboundEvent>(event: E, handler: (batch: InboundBatches[E], meta: { portalId: number; fullSnapshot: boolean }) => Promise<void>): void;
+  /** A picture the ERP pushed with the catalog (CommerceML import_files), by a key from ErpProduct.pictures. */
+  productPicture?(portalId: number, key: string, signal?: AbortSignal): Promise<ErpFile>;
 }

@@ -5,9 +5,10 @@ import {
   type Capabilities, type Cursor, type ErpConnector, type ErpDocument, type ErpDocumentKind, type ErpOrderStatus,
   type ErpProduct, type ErpRef, type Page, type SubmitOrder,
 } from '../../server/erp/port.js';
+import { sniffContentType } from '../../server/erp/file-type.js';
 import { addDecimals, compareDecimals, isDecimalString, multiplyDecimals } from '../../server/lib/decimal.js';
 import {
-  toErpProduct,
+  renderProductPicture, toErpProduct,
   type CatCustomer, type CatDocument, type CatGroup, type CatPriceType, type CatProduct, type CatWarehouse,
   type ErpFaults, type GeneratedCatalog,
 } from '../../sandbox/erp/catalog/index.js';
@@ -78,6 +79,8 @@ export interface ErpBatteryOptions {
   documentKind?(d: CatDocument): ErpDocumentKind | null;
   /** Statuses the emulator moves an order through and the normalized status the adapter must then report. */
   orderStatuses?: Array<{ set: ErpOrderStatus; expect: ErpOrderStatus }>;
+  /** How pictures are named: the catalog's file names (default), or keys of the ERP's own (1C: attached file refs). */
+  pictureKeys?: 'file-names' | 'erp-keys';
   /** A cheap read that must fail under transport faults (default: warehouses()). */
   probe?(connector: ErpConnector): Promise<unknown>;
 }
@@ -282,8 +285,11 @@ export function runErpConnectorBattery(name: string, setup: () => Promise<ErpBat
           case 'properties':
             expect((actual.properties ?? []).map((x) => `${x.name}=${x.value}`).sort(), label(f)).toEqual(p.properties.map((x) => `${x.name}=${x.value}`).sort());
             break;
-          case 'barcodes':
           case 'pictures':
+            if (o.pictureKeys === 'erp-keys') expect((actual.pictures ?? []).length, label(f)).toBe(p.pictures.length);
+            else expect([...(actual.pictures ?? [])].sort(), label(f)).toEqual([...p.pictures].sort());
+            break;
+          case 'barcodes':
             expect([...(actual[f] ?? [])].sort(), label(f)).toEqual([...(e[f] ?? [])].sort());
             break;
           case 'vatRate':
@@ -294,6 +300,24 @@ export function runErpConnectorBattery(name: string, setup: () => Promise<ErpBat
         }
       }
     }
+
+    it('when a product has pictures, then productPicture gives the very image the ERP keeps, main picture first', async () => {
+      if (caps.catalog !== 'pull' || !caps.productPictures || !connector.productPicture) return;
+      const page = await connector.products(null);
+      const withPictures = page.items.filter((x) => (x.pictures ?? []).length > 1).slice(0, 2);
+      expect(withPictures.length).toBeGreaterThan(0);
+      for (const item of withPictures) {
+        const product = [...cat.products()].find((x) => ids.productAt(x.index) === item.ref.erpId);
+        if (!product) throw new Error(`the pull gave a product the catalog lacks: ${item.ref.erpId}`);
+        const keys = item.pictures ?? [];
+        for (const [k, key] of keys.entries()) {
+          const file = await connector.productPicture(key);
+          expect(file.contentType, key).toBe('image/png');
+          expect(Buffer.from(file.bytes).equals(renderProductPicture(product.sku, product.kind, k)), `${product.sku} picture ${k}`).toBe(true);
+        }
+      }
+      expect((await erpErrorOf(() => (connector.productPicture as NonNullable<ErpConnector['productPicture']>)(`${randomUUID()}.png`))).kind).toBe('not-found');
+    });
 
     it('when a product changes in the ERP, then the next pull from the saved cursor brings the change', async () => {
       if (caps.catalog !== 'pull' || !s.emulator.updateProduct) return;
@@ -454,6 +478,18 @@ export function runErpConnectorBattery(name: string, setup: () => Promise<ErpBat
         expect(a.customerRef.erpId).toBe(ids.customer(customer));
         expect(a.orderRef?.erpId).toBe(ids.order(d.orderRef));
         expect(a.currency).toBe('RUB');
+      }
+      if (caps.documentFiles && connector.documentFile) {
+        // The documents' files: each one said to have a file gives real bytes of a type a browser can show.
+        const withFile = run.items.filter((d) => d.hasFile);
+        expect(withFile.length).toBeGreaterThan(0);
+        for (const d of withFile.slice(0, 3)) {
+          const file = await connector.documentFile(d.ref);
+          expect(file.bytes.length, d.number).toBeGreaterThan(100);
+          expect(sniffContentType(file.bytes), d.number).toBe(file.contentType);
+          expect(file.fileName).toMatch(/\.\w+$/);
+        }
+        expect((await erpErrorOf(() => (connector.documentFile as NonNullable<ErpConnector['documentFile']>)({ erpId: randomUUID() }))).kind).toBe('not-found');
       }
       // Another dealer's window holds none of this dealer's documents.
       const other = cat.customers.find((c) => c.ref !== customer.ref);

@@ -151,7 +151,7 @@ export function generateCatalog(input: CatalogOptions): GeneratedCatalog {
       }
     }
     const pictureCount = isPartLike ? rng.int(0, 1) : rng.int(1, 4);
-    const pictures = Array.from({ length: pictureCount }, (_, k) => `${sku.replace(/[^A-Za-z0-9-]/g, '_')}_${k + 1}.jpg`);
+    const pictures = Array.from({ length: pictureCount }, (_, k) => `${sku.replace(/[^A-Za-z0-9-]/g, '_')}_${k + 1}.png`);
     const weight = props.find((p) => p.key === 'weight');
     return {
       index,

@@ -7,3 +7,5 @@ export { addDays, daysBetween, formatLocal, parseLocal } from './dates.js';
 export { decimalToKop, kopToDecimal } from './money.js';
 export { EMPTY_GUID, makeGuid, Rng, hashSeed } from './prng.js';
 export * from './normalize.js';
+export { renderProductPicture } from './product-picture.js';
+export { renderDocumentPdf } from './document-pdf.js';

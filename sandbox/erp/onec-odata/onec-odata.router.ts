@@ -343,6 +343,14 @@ export function createOnecOdataRouter(deps: OnecRouterDeps): Router {
       const reg = sources.register(regName);
       if (reg && !sources.set(head.name)) {
         if (req.method !== 'GET') return fail(405, '-1', 'Запись в регистры через эмулятор не поддерживается');
+        if (head.args !== null && !next) {
+          // One record by its key: Register(Dim='…', Dim_Type='StandardODATA.…').
+          if (!reg.record) return fail(400, '-1', `Обращение к записи ${reg.name} по ключу не поддерживается`);
+          const row = reg.record(parseFunctionArgs(head.args)) ?? fail(404, '9', `Запись не найдена: ${reg.name}(${head.args})`);
+          const select = (q.get('$select') ?? '').split(',').map((f) => f.trim()).filter(Boolean);
+          res.json(element(req, reg.name, select.length ? Object.fromEntries(select.map((f) => [f, row[f]])) : row));
+          return;
+        }
         if (!next) {
           if (reg.kind !== 'information' && !head.name.endsWith('_RecordType')) return fail(501, '-1', `Наборы записей ${reg.name} эмулятор не отдаёт; используйте ${reg.name}_RecordType или Balance`);
           const src = reg.kind !== 'information' ? recordTypeSource(reg) : reg.rows;

@@ -1,4 +1,5 @@
 import { EMPTY_GUID, dataVersionOf, makeGuid, type CatProduct, type GeneratedCatalog } from '../catalog/index.js';
+import { FILE_DATA_REGISTER, IN_INFOBASE, PICTURES_SET, buildAttachedFiles } from './onec-attached-files.js';
 import { arraySource, type Row, type RowSource } from './query-engine.js';
 import { externalIdOf, type EmDocument, type EmOrder, type OnecState } from './onec-state.js';
 
@@ -9,7 +10,7 @@ import { externalIdOf, type EmDocument, type EmOrder, type OnecState } from './o
  * property list for `$metadata`. Register virtual tables (Balance, SliceLast) are described separately.
  */
 
-export type EdmType = 'Edm.Guid' | 'Edm.String' | 'Edm.Boolean' | 'Edm.DateTime' | 'Edm.Double' | 'Edm.Int64';
+export type EdmType = 'Edm.Guid' | 'Edm.String' | 'Edm.Boolean' | 'Edm.DateTime' | 'Edm.Double' | 'Edm.Int64' | 'Edm.Binary';
 
 export interface EntitySetDef {
   name: string;
@@ -36,6 +37,8 @@ export interface RegisterDef {
   rows: RowSource;
   /** Dimensions that are empty in every row (no characteristics in use): leaving them out needs no grouping. */
   emptyDims?: string[];
+  /** One record by its dimensions (`Register(Dim='…', Dim_Type='…')`), for information registers that allow it. */
+  record?: (key: Record<string, string>) => Row | null;
 }
 
 const G: EdmType = 'Edm.Guid';
@@ -225,7 +228,9 @@ export function buildOnecSources(state: OnecState) {
   const barcodes = sideSource('InformationRegister_ШтрихкодыНоменклатуры', cat, side, 'barcodes', 'Номенклатура_Key', (p, k) => ({
     Штрихкод: p.barcodes[k], Номенклатура_Key: p.ref, Характеристика_Key: EMPTY_GUID, Упаковка_Key: EMPTY_GUID,
   }));
-  const pictures = sideSource('Catalog_НоменклатураПрисоединенныеФайлы', cat, side, 'pictures', 'ВладелецФайла_Key', (p, k) => {
+  const files = buildAttachedFiles(state, pictureRef);
+  const ATTACHED_FILE_PROPS: Array<[string, EdmType]> = [...CATALOG_BASE, ['ВладелецФайла_Key', G], ['Расширение', S], ['ПутьКФайлу', S], ['Размер', N], ['ТипХраненияФайла', S]];
+  const pictures = sideSource(PICTURES_SET, cat, side, 'pictures', 'ВладелецФайла_Key', (p, k) => {
     const file = p.pictures[k] as string;
     const dot = file.lastIndexOf('.');
     return {
@@ -234,6 +239,7 @@ export function buildOnecSources(state: OnecState) {
       Расширение: file.slice(dot + 1),
       ПутьКФайлу: '',
       Размер: 120_000 + k,
+      ТипХраненияФайла: IN_INFOBASE,
     };
   });
   const analogs = sideSource('InformationRegister_АналогиНоменклатуры', cat, side, 'analogs', 'Номенклатура_Key', (p, k) => ({
@@ -357,7 +363,8 @@ export function buildOnecSources(state: OnecState) {
       tables: { ДополнительныеРеквизиты: [['Ref_Key', G], ['LineNumber', 'Edm.Int64'], ['Свойство_Key', G], ['Значение', S], ['Значение_Type', S], ['ТекстоваяСтрока', S]] },
     },
     { name: 'Catalog_УпаковкиЕдиницыИзмерения', keyed: true, source: packs, props: [...CATALOG_BASE, ['Owner', G], ['Owner_Type', S], ['ЕдиницаИзмерения_Key', G], ['Числитель', N], ['Знаменатель', N], ['Вес', N], ['ТипУпаковки', S]] },
-    { name: 'Catalog_НоменклатураПрисоединенныеФайлы', keyed: true, source: pictures, props: [...CATALOG_BASE, ['ВладелецФайла_Key', G], ['Расширение', S], ['ПутьКФайлу', S], ['Размер', N]] },
+    { name: PICTURES_SET, keyed: true, source: pictures, props: ATTACHED_FILE_PROPS },
+    ...files.documentFileSets.map(({ name, source }) => ({ name, keyed: true, source, props: ATTACHED_FILE_PROPS })),
     { name: 'Catalog_ЕдиницыИзмерения', keyed: true, source: arraySource('Catalog_ЕдиницыИзмерения', constant(units), v1), props: [...CATALOG_BASE, ['НаименованиеПолное', S], ['МеждународноеСокращение', S]] },
     { name: 'Catalog_ВидыНоменклатуры', keyed: true, source: arraySource('Catalog_ВидыНоменклатуры', constant(kinds), v1), props: [...CATALOG_BASE, ...HIER, ['ТипНоменклатуры', S]] },
     { name: 'Catalog_Марки', keyed: true, source: arraySource('Catalog_Марки', constant(brands), v1), props: CATALOG_BASE },
@@ -560,6 +567,10 @@ export function buildOnecSources(state: OnecState) {
     {
       name: 'InformationRegister_АналогиНоменклатуры', kind: 'information',
       dims: [{ name: 'Номенклатура', kind: 'ref' }, { name: 'Аналог', kind: 'ref' }], resources: ['Приоритет'], rows: analogs,
+    },
+    {
+      name: FILE_DATA_REGISTER, kind: 'information', dims: [{ name: 'Файл', kind: 'composite' }], resources: [],
+      attrs: [['ДвоичныеДанныеФайла_Type', S], ['ДвоичныеДанныеФайла_Base64Data', 'Edm.Binary']], rows: files.fileDataRows, record: files.fileDataRecord,
     },
   ];
 

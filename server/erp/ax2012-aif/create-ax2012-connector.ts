@@ -53,6 +53,7 @@ const CAPABILITIES: Capabilities = {
   creditLimits: true,
   documents: true,
   documentFiles: false,
+  productPictures: false,
   createOrder: true,
   postOrder: false,
   claims: false,

@@ -267,6 +267,7 @@ export function createD365Connector(deps: D365ConnectorDeps): ErpConnector {
     creditLimits: true,
     documents: true,
     documentFiles: false,
+    productPictures: false,
     createOrder: true,
     postOrder: false,
     claims: false,

@@ -47,6 +47,7 @@ const CAPABILITIES: Capabilities = {
   creditLimits: true,
   documents: true,
   documentFiles: false,
+  productPictures: false,
   createOrder: true,
   postOrder: false,
   claims: false,

@@ -4,9 +4,10 @@ import type { Logger } from 'pino';
 import { dec, toDecimal } from '../../lib/decimal.js';
 import {
   ErpError,
-  type Capabilities, type Cursor, type ErpConnector, type ErpCustomer, type ErpCustomerFinance, type ErpDocument, type ErpOrderState,
+  type Capabilities, type Cursor, type ErpConnector, type ErpCustomer, type ErpCustomerFinance, type ErpDocument, type ErpFile, type ErpOrderState,
   type ErpPrice, type ErpProduct, type ErpRef, type ErpStock, type ErpUnit, type Page, type SubmitOrder, type SubmitResult,
 } from '../port.js';
+import { contentTypeOf } from '../file-type.js';
 import { mapLimit } from './map-limit.js';
 import { and, anyGuid, chunk, dateLit, eq, fnArgs, guidLit, isGuid, keyPath, strLit } from './odata-query.js';
 import { createOnecHttpClient } from './onec-http-client.js';
@@ -160,7 +161,7 @@ export function createOnecOdataConnector(deps: OnecOdataConnectorDeps): ErpConne
   // ---- products
   const productSelect = [
     'Ref_Key', 'DataVersion', 'DeletionMark', 'Code', 'Description', 'Parent_Key', p.products.sku, p.products.fullName, p.products.unit,
-    p.products.brand, p.products.vat, p.products.description, p.products.properties,
+    p.products.brand, p.products.vat, p.products.description, p.products.properties, p.pictures?.main,
   ].filter((f): f is string => !!f);
 
   async function completeProducts(rows: OnecRow[], signal?: AbortSignal): Promise<ErpProduct[]> {
@@ -188,13 +189,18 @@ export function createOnecOdataConnector(deps: OnecOdataConnectorDeps): ErpConne
           return unit;
         }) } : {}),
         ...(barcodesBy ? { barcodes: (barcodesBy.get(key) ?? []).map((r) => str(r[p.barcodes?.barcode ?? ''])).filter(Boolean) } : {}),
-        ...(picturesBy ? { pictures: (picturesBy.get(key) ?? []).map((r) => {
-          const ext = str(r[p.pictures?.extension ?? '']);
-          return ext ? `${str(r.Description)}.${ext}` : str(r.Description);
-        }) } : {}),
+        ...(picturesBy ? { pictures: pictureKeys(picturesBy.get(key) ?? [], p.pictures?.main ? str(row[p.pictures.main]) : '') } : {}),
         ...(analogsBy ? { analogs: (analogsBy.get(key) ?? []).map((r) => refOf(r[p.analogs?.analog ?? ''])).filter((x): x is ErpRef => !!x) } : {}),
       });
     });
+  }
+
+  /** A product's picture keys, «Ref_Key.ext» of each attached file, the product's main picture first. */
+  function pictureKeys(files: OnecRow[], main: string): string[] {
+    const ext = p.pictures?.extension ?? '';
+    const isMain = (r: OnecRow) => str(r.Ref_Key).toLowerCase() === main.toLowerCase();
+    return [...files.filter(isMain), ...files.filter((r) => !isMain(r))]
+      .map((r) => (str(r[ext]) ? `${str(r.Ref_Key).toLowerCase()}.${str(r[ext]).toLowerCase()}` : str(r.Ref_Key).toLowerCase()));
   }
 
   const fullPasses = new Map<string, VersionMap>();
@@ -491,11 +497,66 @@ export function createOnecOdataConnector(deps: OnecOdataConnectorDeps): ErpConne
       select: ['Ref_Key', 'Number', 'Date', 'Posted', 'Валюта_Key', part.fields.customer, part.fields.order, part.fields.orderType, part.fields.amount,
         ...('variant' in part.fields && part.fields.variant ? [part.fields.variant] : [])].filter((x): x is string => !!x),
     }, signal);
-    const [cur, ext] = await Promise.all([currencies(signal), externalIdsOfOrders(rows.map((r) => str(r[part.fields.order])), signal)]);
-    const items = rows.map((r) => mapDocument(r, part.kindOf(r), part.fields, cur, ext));
+    const [cur, ext, withFiles] = await Promise.all([
+      currencies(signal), externalIdsOfOrders(rows.map((r) => str(r[part.fields.order])), signal), ownersWithFiles(part.set, rows.map((r) => str(r.Ref_Key)), signal),
+    ]);
+    const items = rows.map((r) => ({ ...mapDocument(r, part.kindOf(r), part.fields, cur, ext), hasFile: withFiles.has(str(r.Ref_Key).toLowerCase()) }));
     const next = rows.length === pageSize ? encode({ k: 'documents', skip: c.skip + rows.length, part: c.part ?? 0 })
       : (c.part ?? 0) + 1 < sets.length ? encode({ k: 'documents', skip: 0, part: (c.part ?? 0) + 1 }) : null;
     return { items, next };
+  }
+
+  // ---- attached files (БСП): pictures of products, scans and printed forms attached to documents
+  const FILE_OWNER = 'ВладелецФайла_Key';
+
+  async function ownersWithFiles(documentSet: string, refs: string[], signal?: AbortSignal): Promise<Set<string>> {
+    const catalog = p.fileData ? p.documentFiles?.[documentSet] : undefined;
+    if (!catalog || refs.length === 0) return new Set();
+    const rows = await byRefs(catalog, FILE_OWNER, refs, { filter: 'DeletionMark eq false', select: ['Ref_Key', FILE_OWNER] }, signal);
+    return new Set(rows.map((r) => str(r[FILE_OWNER]).toLowerCase()));
+  }
+
+  /** The bytes of an attached file of `catalog`: its card says where it is kept, the binary-data register holds it. */
+  async function attachedFile(catalog: string, card: OnecRow, signal?: AbortSignal): Promise<ErpFile> {
+    const fd = p.fileData;
+    if (!fd) throw new ErpError('unsupported', `1C OData: profile "${p.id}" names no register of file data`);
+    const ref = str(card.Ref_Key).toLowerCase();
+    const extension = str(card.Расширение ?? card[p.pictures?.extension ?? '']);
+    const fileName = extension ? `${str(card.Description) || ref}.${extension}` : str(card.Description) || ref;
+    if (fd.storage && str(card[fd.storage]) === 'ВТомахНаДиске') {
+      throw new ErpError('unsupported', `1C OData: the file "${fileName}" is kept in a file volume, which OData does not serve; store it in the infobase or publish an HTTP service`, { erpCode: 'file-in-volume' });
+    }
+    const row = await http.get<OnecRow>(`${fd.register}(${fnArgs({ [fd.file]: ref, [`${fd.file}_Type`]: `StandardODATA.${catalog}` })})`, { select: [`${fd.data}_Base64Data`] }, signal);
+    // 1C wraps base64 at 76 characters with CRLF; Buffer.from ignores neither, so the breaks go first.
+    const bytes = Buffer.from(str(row[`${fd.data}_Base64Data`]).replace(/[\r\n\s]/g, ''), 'base64');
+    if (bytes.length === 0) throw new ErpError('not-found', `1C OData: the file "${fileName}" has no data in ${fd.register}`);
+    return { bytes, fileName, contentType: contentTypeOf(bytes, fileName) };
+  }
+
+  async function fileCard(catalog: string, ref: string, signal?: AbortSignal): Promise<OnecRow> {
+    return http.get<OnecRow>(`${catalog}(guid'${ref}')`, {}, signal);
+  }
+
+  async function productPicture(key: string, signal?: AbortSignal): Promise<ErpFile> {
+    const ref = key.split('.')[0] ?? '';
+    if (!p.pictures || !p.fileData) throw new ErpError('unsupported', `1C OData: profile "${p.id}" reads no product pictures`);
+    if (!isGuid(ref)) throw new ErpError('validation', `1C OData: "${key}" is not a picture key of this connector`);
+    await ready(signal);
+    const card = await fileCard(p.pictures.set, ref.toLowerCase(), signal);
+    return attachedFile(p.pictures.set, card, signal);
+  }
+
+  /** A document's file: the first attached file not marked for deletion, a PDF before anything else. */
+  async function documentFile(docRef: ErpRef, signal?: AbortSignal): Promise<ErpFile> {
+    if (!p.fileData || !p.documentFiles) throw new ErpError('unsupported', `1C OData: profile "${p.id}" reads no document files`);
+    if (!isGuid(docRef.erpId)) throw new ErpError('validation', `1C OData: "${docRef.erpId}" is not a document reference`);
+    await ready(signal);
+    for (const catalog of Object.values(p.documentFiles)) {
+      const cards = await http.list<OnecRow>(catalog, { filter: and(eq(FILE_OWNER, guidLit(docRef.erpId)), 'DeletionMark eq false'), orderby: 'Ref_Key' }, signal);
+      const card = cards.find((c) => str(c.Расширение).toLowerCase() === 'pdf') ?? cards[0];
+      if (card) return attachedFile(catalog, card, signal);
+    }
+    throw new ErpError('not-found', `1C OData: no file is attached to the document ${docRef.code ?? docRef.erpId}`);
   }
 
   // ---- orders
@@ -612,7 +673,8 @@ export function createOnecOdataConnector(deps: OnecOdataConnectorDeps): ErpConne
     finance: true,
     creditLimits: true,
     documents: true,
-    documentFiles: false,
+    documentFiles: !!(p.fileData && p.documentFiles),
+    productPictures: !!(p.pictures && p.fileData),
     createOrder: true,
     postOrder: true,
     claims: false,
@@ -678,6 +740,8 @@ export function createOnecOdataConnector(deps: OnecOdataConnectorDeps): ErpConne
     submitOrder,
     postOrder,
     submitClaim: unsupported('claims'),
-    documentFile: unsupported('printed forms (OData returns no files; they need an HTTP service)'),
+    // Attached files only: printed forms are made on demand by 1C and OData cannot call them (that needs an HTTP service).
+    documentFile,
+    productPicture,
   };
 }

@@ -29,7 +29,16 @@ export interface OnecProfile {
   units: { set: string };
   packs: { set: string; owner: string; numerator: string; denominator: string } | null;
   barcodes: { set: string; product: string; barcode: string } | null;
-  pictures: { set: string; owner: string; extension: string } | null;
+  /** Attached files of products (БСП «ПрисоединенныеФайлы»); `main` is the product's own main-picture field. */
+  pictures: { set: string; owner: string; extension: string; main: string | null } | null;
+  /**
+   * Where БСП keeps attached files' bytes when they live in the infobase: an information register keyed by the file
+   * (a composite ref, so `Файл` + `Файл_Type`) whose value storage OData gives as `<data>_Base64Data`. Files kept in
+   * volumes on disk (`storage` = «ВТомахНаДиске») are out of OData's reach.
+   */
+  fileData: { register: string; file: string; data: string; storage: string | null } | null;
+  /** Attached-file catalogs of the documents dealers read: document set → its «…ПрисоединенныеФайлы» catalog. */
+  documentFiles: Record<string, string> | null;
   analogs: { set: string; product: string; analog: string } | null;
   propertyNames: { set: string; title: string } | null;
   brands: { set: string } | null;
@@ -82,7 +91,12 @@ export const UT11_PROFILE: OnecProfile = {
   units: { set: 'Catalog_ЕдиницыИзмерения' },
   packs: { set: 'Catalog_УпаковкиЕдиницыИзмерения', owner: 'Owner', numerator: 'Числитель', denominator: 'Знаменатель' },
   barcodes: { set: 'InformationRegister_ШтрихкодыНоменклатуры', product: 'Номенклатура_Key', barcode: 'Штрихкод' },
-  pictures: { set: 'Catalog_НоменклатураПрисоединенныеФайлы', owner: 'ВладелецФайла_Key', extension: 'Расширение' },
+  pictures: { set: 'Catalog_НоменклатураПрисоединенныеФайлы', owner: 'ВладелецФайла_Key', extension: 'Расширение', main: 'ФайлКартинки_Key' },
+  fileData: { register: 'InformationRegister_ДвоичныеДанныеФайлов', file: 'Файл', data: 'ДвоичныеДанныеФайла', storage: 'ТипХраненияФайла' },
+  documentFiles: {
+    Document_РеализацияТоваровУслуг: 'Catalog_РеализацияТоваровУслугПрисоединенныеФайлы',
+    Document_СчетНаОплатуКлиенту: 'Catalog_СчетНаОплатуКлиентуПрисоединенныеФайлы',
+  },
   analogs: { set: 'InformationRegister_АналогиНоменклатуры', product: 'Номенклатура_Key', analog: 'Аналог_Key' },
   propertyNames: { set: 'ChartOfCharacteristicTypes_ДополнительныеРеквизитыИСведения', title: 'Заголовок' },
   brands: { set: 'Catalog_Марки' },
@@ -125,6 +139,8 @@ export const BP30_PROFILE: OnecProfile = {
   packs: null,
   barcodes: null,
   pictures: null,
+  fileData: null,
+  documentFiles: null,
   analogs: null,
   propertyNames: null,
   brands: null,
@@ -172,7 +188,10 @@ export function requiredMetadata(p: OnecProfile): Array<{ set: string; fields: s
   add(p.units.set, ['Ref_Key', 'Code', 'Description']);
   if (p.packs) add(p.packs.set, ['Ref_Key', 'Description', p.packs.owner, p.packs.numerator, p.packs.denominator]);
   if (p.barcodes) add(p.barcodes.set, [p.barcodes.product, p.barcodes.barcode], true);
-  if (p.pictures) add(p.pictures.set, ['Ref_Key', 'Description', p.pictures.owner, p.pictures.extension]);
+  if (p.pictures) add(p.pictures.set, ['Ref_Key', 'Description', p.pictures.owner, p.pictures.extension, p.fileData?.storage]);
+  if (p.pictures?.main) add(pr.set, [p.pictures.main]);
+  if (p.fileData) add(p.fileData.register, [p.fileData.file, `${p.fileData.file}_Type`, `${p.fileData.data}_Base64Data`], true);
+  for (const set of Object.values(p.documentFiles ?? {})) add(set, ['Ref_Key', 'Description', 'DeletionMark', 'ВладелецФайла_Key', 'Расширение', p.fileData?.storage]);
   if (p.analogs) add(p.analogs.set, [p.analogs.product, p.analogs.analog], true);
   if (p.propertyNames) add(p.propertyNames.set, ['Ref_Key', p.propertyNames.title]);
   if (p.brands) add(p.brands.set, ['Ref_Key', 'Description']);

@@ -44,7 +44,7 @@ export function createMemoryErpConnector(options: { postOrder?: boolean } = {}) 
   const capabilities: Capabilities = {
     catalog: 'pull',
     incremental: { products: 'snapshot', prices: 'snapshot', stock: 'snapshot', finance: 'snapshot', documents: 'modified-since', orderStates: 'snapshot' },
-    stock: false, prices: false, finance: false, creditLimits: false, documents: false, documentFiles: false,
+    stock: false, prices: false, finance: false, creditLimits: false, documents: false, documentFiles: false, productPictures: false,
     createOrder: true, postOrder: options.postOrder !== false, claims: false, reserve: false, waitingList: false, maxConcurrency: 4,
   };
   const empty = async () => ({ items: [], next: null });
