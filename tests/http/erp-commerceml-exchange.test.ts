@@ -7,16 +7,17 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import iconv from 'iconv-lite';
+import { PNG } from 'pngjs';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.js';
 import type { ErpOrderState, InboundBatches, InboundEvent } from '../../server/erp/port.js';
 import { compareDecimals } from '../../server/lib/decimal.js';
-import { createCommerceMlFeed, type CmlOrdersSource, type CommerceMlFeedDeps } from '../../server/erp/onec-commerceml/create-commerceml-feed.js';
+import { createCommerceMlFeed, type CmlOrdersSource, type CommerceMlFeed, type CommerceMlFeedDeps } from '../../server/erp/onec-commerceml/create-commerceml-feed.js';
 import { portalExchangeCredentials, setExchangeCredentials } from '../../server/erp/onec-commerceml/exchange-credentials.js';
 import { parseCommerceMl } from '../../server/erp/onec-commerceml/parse-commerceml.js';
 import type { CmlExportOrder } from '../../server/erp/onec-commerceml/render-orders-xml.js';
-import { generateCatalog, toErpPrice, type GeneratedCatalog } from '../../sandbox/erp/catalog/index.js';
+import { generateCatalog, renderProductPicture, toErpPrice, type GeneratedCatalog } from '../../sandbox/erp/catalog/index.js';
 import { renderCommerceMl, runCommerceMlExchange, writeZip } from '../../sandbox/erp/onec-commerceml/index.js';
 import { createTestContext, type TestContext } from '../support/context.js';
 
@@ -28,6 +29,7 @@ const EVENTS: InboundEvent[] = ['groups', 'products', 'priceTypes', 'prices', 'w
 
 interface Harness {
   t: TestContext;
+  feed: CommerceMlFeed;
   app: ReturnType<typeof createApp>;
   base: string;
   memberId: string;
@@ -81,7 +83,7 @@ async function harness(opts: Partial<CommerceMlFeedDeps> & { slowMs?: number } =
     await rm(storageDir, { recursive: true, force: true });
   });
   return {
-    t, app, base: `/erp/1c-exchange/${memberId}`, memberId, portalId: portal.id, storageDir, received, metas, exported, pending,
+    t, feed, app, base: `/erp/1c-exchange/${memberId}`, memberId, portalId: portal.id, storageDir, received, metas, exported, pending,
     async listen() {
       server = app.listen(0, '127.0.0.1');
       await new Promise((r) => server?.once('listening', r));
@@ -394,5 +396,139 @@ describe('CommerceML exchange: the 1C emulator end to end', () => {
     expect(broken).toMatchObject({ ok: false, stage: 'import' });
     expect(broken.message).toMatch(/строка \d+, позиция \d+/);
     expect(h.received.products).toEqual([]);
+  });
+});
+
+describe('CommerceML exchange: product pictures (import_files)', () => {
+  const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  const png = renderProductPicture('PIC-1', 'tool', 0);
+  // Only the JPEG magic and a JFIF header: enough for the type check, and different from the PNG.
+  const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0'), Buffer.alloc(300, 7)]);
+  const productXml = (pictures: string[]) => '<?xml version="1.0" encoding="UTF-8"?>\n<КоммерческаяИнформация xmlns="urn:1C.ru:commerceml_2" ВерсияСхемы="2.10">\n'
+    + '<Каталог СодержитТолькоИзменения="false"><Ид>cat-1</Ид><Наименование>Каталог</Наименование><Товары>\n'
+    + `<Товар><Ид>p-1</Ид><Артикул>PIC-1</Артикул><Наименование>Дрель</Наименование><БазоваяЕдиница Код="796">шт</БазоваяЕдиница>${pictures.map((x) => `<Картинка>${x}</Картинка>`).join('')}</Товар>\n`
+    + '</Товары></Каталог></КоммерческаяИнформация>\n';
+  const keys = ['import_files/ab/pic1.png', 'import_files/cd/pic2.jpg'];
+  const storeFiles = async (h: Harness) => {
+    const dir = join(h.storageDir, 'pictures', String(h.portalId), 'import_files');
+    return existsSync(dir) ? (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort() : [];
+  };
+
+  for (const mode of ['separate files', 'zip archive'] as const) {
+    it(`when 1C sends import.xml with two <Картинка> and the pictures as ${mode}, then after import the feed serves their exact bytes`, async () => {
+      const h = await harness();
+      const { cookie } = await login(h);
+      await request(h.app).get(h.base).query({ type: 'catalog', mode: 'init' }).set('Cookie', cookie);
+      const files: Array<[string, Buffer]> = [['import.xml', Buffer.from(productXml(keys))], [keys[0] as string, png], [keys[1] as string, jpeg]];
+      if (mode === 'zip archive') {
+        const dir = await mkdtemp(join(tmpdir(), 'dh-cml-pic-'));
+        cleanups.push(() => rm(dir, { recursive: true, force: true }));
+        await writeZip(join(dir, 'exchange.zip'), files.map(([name, data]) => ({ name, data })));
+        await upload(h, cookie, 'catalog', 'exchange.zip', await readFile(join(dir, 'exchange.zip')));
+      } else {
+        for (const [name, bytes] of files) await upload(h, cookie, 'catalog', name, bytes);
+      }
+      await expect(h.feed.productPicture(h.portalId, keys[0] as string)).rejects.toMatchObject({ kind: 'not-found' });
+      expect((await importUntilDone(h, cookie, 'import.xml')).last[0]).toBe('success');
+      expect(h.received.products[0]?.pictures).toEqual(keys);
+
+      const first = await h.feed.productPicture(h.portalId, keys[0] as string);
+      expect(first.contentType).toBe('image/png');
+      expect(first.fileName).toBe('pic1.png');
+      expect(Buffer.from(first.bytes).equals(png)).toBe(true);
+      const second = await h.feed.productPicture(h.portalId, keys[1] as string);
+      expect(second.contentType).toBe('image/jpeg');
+      expect(Buffer.from(second.bytes).equals(jpeg)).toBe(true);
+      // Kept per portal, outside the session: a new exchange (init clears the session's files) and the idle sweep
+      // (it removes whole session directories) leave them.
+      expect(await storeFiles(h)).toEqual(['pic1.png', 'pic2.jpg']);
+      await request(h.app).get(h.base).query({ type: 'catalog', mode: 'init' }).set('Cookie', cookie);
+      await rm(join(h.storageDir, 'sessions'), { recursive: true, force: true });
+      expect(Buffer.from((await h.feed.productPicture(h.portalId, keys[0] as string)).bytes).equals(png)).toBe(true);
+      // Another portal's id does not reach them.
+      await expect(h.feed.productPicture(h.portalId + 1, keys[0] as string)).rejects.toMatchObject({ kind: 'not-found' });
+    });
+  }
+
+  it('when a picture arrives after an import, then the next import or complete stores it, and a picture sent again replaces the old one', async () => {
+    const h = await harness();
+    const { cookie } = await login(h);
+    await upload(h, cookie, 'catalog', 'import.xml', Buffer.from(productXml(keys)));
+    await upload(h, cookie, 'catalog', keys[0] as string, jpeg);
+    expect((await importUntilDone(h, cookie, 'import.xml')).last[0]).toBe('success');
+    expect((await h.feed.productPicture(h.portalId, keys[0] as string)).contentType).toBe('image/jpeg');
+    // 1C sends the second picture (and pic1 anew) after import.xml was imported, then ends the exchange.
+    await upload(h, cookie, 'catalog', keys[1] as string, jpeg);
+    await upload(h, cookie, 'catalog', keys[0] as string, png);
+    const done = await request(h.app).get(h.base).query({ type: 'catalog', mode: 'complete' }).set('Cookie', cookie);
+    expect(done.text).toBe('success');
+    expect(Buffer.from((await h.feed.productPicture(h.portalId, keys[1] as string)).bytes).equals(jpeg)).toBe(true);
+    const replaced = await h.feed.productPicture(h.portalId, keys[0] as string);
+    expect(replaced.contentType).toBe('image/png');
+    expect(Buffer.from(replaced.bytes).equals(png)).toBe(true);
+    expect(await storeFiles(h)).toEqual(['pic1.png', 'pic2.jpg']); // no temporary files left behind
+  });
+
+  it('when a file under import_files is not an image, then it is not stored; a key leaving the store is refused; a missing one is not found', async () => {
+    const h = await harness();
+    const { cookie } = await login(h);
+    const fakes: Array<[string, Buffer]> = [
+      ['import_files/x/page.png', Buffer.from('<html><script>alert(1)</script></html>')], // image name, not image bytes
+      ['import_files/x/notes.txt', png], // image bytes, not an image name
+      ['import_files/x/empty.jpg', Buffer.alloc(0)],
+    ];
+    await upload(h, cookie, 'catalog', 'import.xml', Buffer.from(productXml([...keys, ...fakes.map(([n]) => n)])));
+    await upload(h, cookie, 'catalog', keys[0] as string, png);
+    for (const [name, bytes] of fakes) {
+      if (bytes.length) await upload(h, cookie, 'catalog', name, bytes);
+      else await request(h.app).post(h.base).query({ type: 'catalog', mode: 'file', filename: name }).set('Cookie', cookie).set('Content-Type', 'application/octet-stream').send(bytes);
+    }
+    expect((await importUntilDone(h, cookie, 'import.xml')).last[0]).toBe('success');
+    expect(await storeFiles(h)).toEqual(['pic1.png']);
+    for (const [name] of fakes) await expect(h.feed.productPicture(h.portalId, name), name).rejects.toMatchObject({ name: 'ErpError', kind: 'not-found' });
+    expect(h.t.logs.text).toContain('import_files/x/page.png');
+
+    await expect(h.feed.productPicture(h.portalId, keys[1] as string)).rejects.toMatchObject({ name: 'ErpError', kind: 'not-found' });
+    await expect(h.feed.productPicture(h.portalId, 'import_files/ab/nothing.png')).rejects.toMatchObject({ name: 'ErpError', kind: 'not-found' });
+    const traversal = ['../1/import_files/ab/pic1.png', 'import_files/../../1/import_files/ab/pic1.png', '/etc/passwd', 'C:\\import_files\\a.png', 'import_files\\..\\..\\x.png', 'import.xml', 'https://example.com/a.png', ''];
+    for (const key of traversal) await expect(h.feed.productPicture(h.portalId, key), key).rejects.toMatchObject({ name: 'ErpError', kind: 'validation' });
+    await expect(h.feed.productPicture(0, keys[0] as string)).rejects.toMatchObject({ name: 'ErpError', kind: 'validation' });
+  });
+
+  it('when the 1C emulator exchanges the catalog (separate files and zip), then every product picture key resolves to a 200 px PNG; with pictures off none is sent', async () => {
+    const h = await harness({ importStepMs: 200 });
+    const url = await h.listen();
+    const cat = generateCatalog({ seed: 'cml-pictures', skus: 30 });
+    const expected = Array.from({ length: cat.productCount }, (_, i) => cat.product(i).pictures.length).reduce((a, b) => a + b, 0);
+    expect(expected).toBeGreaterThan(0);
+
+    const off = await runCommerceMlExchange({ baseUrl: url, login: LOGIN, password: PASSWORD, catalog: cat, version: '2.10', encoding: 'utf-8', zip: false, catalogOnly: true, pictures: false });
+    expect(off.ok, off.message).toBe(true);
+    expect(off.pictures.files).toBe(0);
+    const withPicture = h.received.products.find((p) => p.pictures?.length);
+    const firstKey = withPicture?.pictures?.[0] as string;
+    expect(firstKey).toMatch(/^import_files\/.+\.png$/);
+    await expect(h.feed.productPicture(h.portalId, firstKey)).rejects.toMatchObject({ kind: 'not-found' });
+
+    for (const [version, zip] of [['2.10', false], ['3.1', true]] as const) {
+      await rm(join(h.storageDir, 'pictures'), { recursive: true, force: true });
+      h.received.products.length = 0;
+      const report = await runCommerceMlExchange({ baseUrl: url, login: LOGIN, password: PASSWORD, catalog: cat, version, encoding: 'windows-1251', zip, catalogOnly: true });
+      expect(report.ok, report.message).toBe(true);
+      expect(report.zip).toBe(zip);
+      expect(report.pictures.files).toBe(expected); // on by default for a catalog this size
+      const product = h.received.products.find((p) => p.pictures?.length) as (typeof h.received.products)[number];
+      const i = Array.from({ length: cat.productCount }, (_, k) => k).find((k) => cat.product(k).ref === product.ref.erpId) as number;
+      const file = await h.feed.productPicture(h.portalId, product.pictures?.[0] as string);
+      expect(file.contentType).toBe('image/png');
+      const bytes = Buffer.from(file.bytes);
+      expect(bytes.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+      expect(PNG.sync.read(bytes).width).toBe(200);
+      expect(bytes.equals(renderProductPicture(cat.product(i).sku, cat.product(i).kind, 0))).toBe(true);
+      // Every key any product names resolves.
+      const all = h.received.products.flatMap((p) => p.pictures ?? []);
+      expect(all).toHaveLength(expected);
+      for (const key of all) expect((await h.feed.productPicture(h.portalId, key)).contentType, key).toBe('image/png');
+    }
   });
 });

@@ -41,6 +41,27 @@ function productIndexes(cat: GeneratedCatalog, o: RenderCmlOptions): Iterable<nu
   })();
 }
 
+/** A picture `<Картинка>` names in import.xml; 1C sends the file under the same name. */
+export interface RenderedPicture {
+  /** `import_files/<file>`, as in `<Картинка>` and in `filename=` / the archive. */
+  name: string;
+  sku: string;
+  kind: CatProduct['kind'];
+  /** The picture's index in the product's pictures (renderProductPicture draws a different view per index). */
+  index: number;
+}
+
+const pictureName = (file: string) => `import_files/${file}`;
+
+/** The pictures of the products renderCommerceMl writes with the same options (none for offers only). */
+export function* renderedPictures(cat: GeneratedCatalog, o: RenderCmlOptions): Generator<RenderedPicture> {
+  if (o.offersOnly) return;
+  for (const i of productIndexes(cat, o)) {
+    const p = cat.product(i);
+    for (const [index, file] of p.pictures.entries()) yield { name: pictureName(file), sku: p.sku, kind: p.kind, index };
+  }
+}
+
 function groupXml(cat: GeneratedCatalog, g: CatGroup, v3: boolean): string {
   const kids = cat.groups.filter((x) => x.parentRef === g.ref);
   return `<Группа>${tag('Ид', g.ref)}${v3 ? tag('НомерВерсии', 'AAAAAQAAAAA=') + tag('ПометкаУдаления', 'false') : ''}${tag('Наименование', g.name)}`
@@ -64,7 +85,7 @@ function productXml(cat: GeneratedCatalog, p: CatProduct, v3: boolean): string {
     + tag('Артикул', p.sku) + tag('Наименование', p.name) + unit
     + `<Группы>${tag('Ид', p.groupRef)}</Группы>`
     + tag('Описание', p.description)
-    + p.pictures.map((x) => tag('Картинка', `import_files/${x}`)).join('')
+    + p.pictures.map((x) => tag('Картинка', pictureName(x))).join('')
     + `<Изготовитель>${tag('Ид', p.brandRef)}${tag('Наименование', p.brand)}</Изготовитель>`
     + (p.properties.length ? `<ЗначенияСвойств>${p.properties.map((x) => `<ЗначенияСвойства>${tag('Ид', x.propertyRef)}${tag('Значение', x.value)}</ЗначенияСвойства>`).join('')}</ЗначенияСвойств>` : '')
     + `<СтавкиНалогов><СтавкаНалога>${tag('Наименование', 'НДС')}${tag('Ставка', p.vatRate)}</СтавкаНалога></СтавкиНалогов>`

@@ -1,19 +1,25 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import iconv from 'iconv-lite';
-import type { GeneratedCatalog } from '../catalog/index.js';
+import { renderProductPicture, type GeneratedCatalog } from '../catalog/index.js';
 import { request, type HttpAnswer } from './exchange-http.js';
-import { renderCommerceMl, type CmlEncoding, type CmlVersion, type RenderedFile } from './render-commerceml.js';
+import { renderCommerceMl, renderedPictures, type CmlEncoding, type CmlVersion, type RenderCmlOptions, type RenderedFile } from './render-commerceml.js';
 import { tag } from './xml-file-writer.js';
-import { writeZip } from './zip-writer.js';
+import { writeZip, type ZipSource } from './zip-writer.js';
 
 /**
  * The 1C side of «обмен с сайтом», as a client: it renders the catalog into CommerceML files and drives the site's
  * exchange endpoint the way 1C does (checkauth → init → file parts of file_limit → import until success → sale query →
  * sale success → sale file with order statuses), including faults 1C meets in the field.
  */
+
+/**
+ * Catalogs up to this size send their pictures unless told otherwise. A picture is a PNG drawn on demand
+ * (milliseconds each, 1–4 per product), so a 100k-product bench would spend most of its time drawing; there it is off.
+ */
+export const PICTURES_BY_DEFAULT_UP_TO = 5_000;
 
 export type CmlExchangeFault = 'drop-mid-file' | 'bad-credentials' | 'broken-xml';
 
@@ -28,6 +34,11 @@ export interface RunCommerceMlExchangeOptions {
   zip: boolean;
   delta?: boolean;
   fault?: CmlExchangeFault;
+  /**
+   * Send the product pictures import.xml names (`import_files/<name>`, real PNG bytes) as 1C does: inside the
+   * archive, or as separate files right after import.xml. Default: on for catalogs up to PICTURES_BY_DEFAULT_UP_TO.
+   */
+  pictures?: boolean;
   /** Skip the sale part (orders query and statuses back). */
   catalogOnly?: boolean;
   /** Status id 1C reports back per received order (default «W», in work) and its text. */
@@ -54,7 +65,10 @@ export interface CmlExchangeReport {
   version?: string;
   fileLimit: number;
   zip: boolean;
+  /** The exchange files sent (XML, the archive, documents.xml); pictures are counted in `pictures`. */
   files: Array<{ name: string; bytes: number; parts: number }>;
+  /** Picture files sent (inside the archive or one by one). */
+  pictures: { files: number; bytes: number };
   importCalls: number;
   progressAnswers: number;
   importAnswers: string[];
@@ -73,7 +87,7 @@ class Stop extends Error {
 }
 
 export async function runCommerceMlExchange(o: RunCommerceMlExchangeOptions): Promise<CmlExchangeReport> {
-  const report: CmlExchangeReport = { ok: false, fileLimit: 0, zip: o.zip, files: [], importCalls: 0, progressAnswers: 0, importAnswers: [], orders: [], statusesSent: 0 };
+  const report: CmlExchangeReport = { ok: false, fileLimit: 0, zip: o.zip, files: [], pictures: { files: 0, bytes: 0 }, importCalls: 0, progressAnswers: 0, importAnswers: [], orders: [], statusesSent: 0 };
   const work = o.workDir ?? (await mkdtemp(join(tmpdir(), 'onec-cml-')));
   try {
     await exchangeCatalog(o, work, report);
@@ -127,7 +141,8 @@ async function init(o: RunCommerceMlExchangeOptions, type: 'catalog' | 'sale', s
   return { zip: value('zip') === 'yes', fileLimit, ...(version ? { version } : {}) };
 }
 
-async function sendFile(o: RunCommerceMlExchangeOptions, type: 'catalog' | 'sale', s: Session, name: string, bytes: Buffer, fileLimit: number, report: CmlExchangeReport, drop = false): Promise<void> {
+/** Sends one file in parts of file_limit; returns the number of parts. */
+async function sendFile(o: RunCommerceMlExchangeOptions, type: 'catalog' | 'sale', s: Session, name: string, bytes: Buffer, fileLimit: number, drop = false): Promise<number> {
   let parts = 0;
   for (let offset = 0; offset < bytes.length || (offset === 0 && bytes.length === 0); offset += fileLimit) {
     const part = bytes.subarray(offset, offset + fileLimit);
@@ -147,7 +162,11 @@ async function sendFile(o: RunCommerceMlExchangeOptions, type: 'catalog' | 'sale
     if (l[0] !== 'success') throw new Stop(type === 'sale' ? 'sale-file' : 'file', `${name}: ${l.slice(1).join(' ') || `HTTP ${a.status}`}`);
     if (bytes.length === 0) break;
   }
-  report.files.push({ name, bytes: bytes.length, parts });
+  return parts;
+}
+
+async function sendExchangeFile(o: RunCommerceMlExchangeOptions, type: 'catalog' | 'sale', s: Session, name: string, bytes: Buffer, fileLimit: number, report: CmlExchangeReport, drop = false): Promise<void> {
+  report.files.push({ name, bytes: bytes.length, parts: await sendFile(o, type, s, name, bytes, fileLimit, drop) });
 }
 
 function breakXml(bytes: Buffer): Buffer {
@@ -161,7 +180,9 @@ async function exchangeCatalog(o: RunCommerceMlExchangeOptions, work: string, re
   const setup = await init(o, 'catalog', s);
   report.fileLimit = setup.fileLimit;
   if (setup.version) report.version = setup.version;
-  const rendered: RenderedFile[] = await renderCommerceMl(o.catalog, join(work, 'out'), { version: o.version, encoding: o.encoding, delta: o.delta ?? false });
+  const renderOptions: RenderCmlOptions = { version: o.version, encoding: o.encoding, delta: o.delta ?? false };
+  const rendered: RenderedFile[] = await renderCommerceMl(o.catalog, join(work, 'out'), renderOptions);
+  const pictures = (o.pictures ?? o.catalog.productCount <= PICTURES_BY_DEFAULT_UP_TO) ? renderedPictures(o.catalog, renderOptions) : [];
   const useZip = o.zip && setup.zip;
   report.zip = useZip;
   const contents = new Map<string, Buffer>();
@@ -170,14 +191,36 @@ async function exchangeCatalog(o: RunCommerceMlExchangeOptions, work: string, re
     if (o.fault === 'broken-xml' && f === rendered[0]) bytes = breakXml(bytes);
     contents.set(f.name, bytes);
   }
+  const countPicture = (bytes: Buffer) => {
+    report.pictures.files += 1;
+    report.pictures.bytes += bytes.length;
+  };
   if (useZip) {
+    const sources: ZipSource[] = rendered.map((f) => ({ name: f.name, data: contents.get(f.name) as Buffer }));
+    // Pictures go through files, so a big catalog's archive is written without holding every picture in memory.
+    for (const pic of pictures) {
+      const bytes = renderProductPicture(pic.sku, pic.kind, pic.index);
+      const path = join(work, 'pictures', ...pic.name.split('/'));
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, bytes);
+      sources.push({ name: pic.name, path });
+      countPicture(bytes);
+    }
     const zipPath = join(work, 'exchange.zip');
-    await writeZip(zipPath, rendered.map((f) => ({ name: f.name, data: contents.get(f.name) as Buffer })));
-    await sendFile(o, 'catalog', s, 'exchange.zip', await readFile(zipPath), setup.fileLimit, report, o.fault === 'drop-mid-file');
+    await writeZip(zipPath, sources);
+    await sendExchangeFile(o, 'catalog', s, 'exchange.zip', await readFile(zipPath), setup.fileLimit, report, o.fault === 'drop-mid-file');
   } else {
     let first = true;
     for (const f of rendered) {
-      await sendFile(o, 'catalog', s, f.name, contents.get(f.name) as Buffer, setup.fileLimit, report, first && o.fault === 'drop-mid-file');
+      await sendExchangeFile(o, 'catalog', s, f.name, contents.get(f.name) as Buffer, setup.fileLimit, report, first && o.fault === 'drop-mid-file');
+      if (first) {
+        // As 1C does: the pictures import.xml names follow it, before offers.xml; the site imports after all files.
+        for (const pic of pictures) {
+          const bytes = renderProductPicture(pic.sku, pic.kind, pic.index);
+          await sendFile(o, 'catalog', s, pic.name, bytes, setup.fileLimit);
+          countPicture(bytes);
+        }
+      }
       first = false;
     }
   }
@@ -232,6 +275,6 @@ async function exchangeSale(o: RunCommerceMlExchangeOptions, report: CmlExchange
       + `<ЗначенияРеквизитов>${req('Номер по 1С', `ЗК00-${String(900000 + k).padStart(6, '0')}`)}${req('Дата по 1С', `${o.catalog.asOf.replace('T', ' ')}`)}${req('Проведен', String(st.posted ?? true))}${req('Отменен', String(st.cancelled ?? false))}${req('Статус заказа', `[${st.id}] ${st.name}`)}${req('Статуса заказа ИД', st.id)}</ЗначенияРеквизитов></Документ>`;
   });
   const xml = `<?xml version="1.0" encoding="windows-1251"?>\n<КоммерческаяИнформация xmlns="urn:1C.ru:commerceml_2" ВерсияСхемы="2.08" ДатаФормирования="${o.catalog.asOf}">\n${docs.join('\n')}\n</КоммерческаяИнформация>\n`;
-  await sendFile(o, 'sale', s, 'documents.xml', iconv.encode(xml, 'windows-1251'), setup.fileLimit, report);
+  await sendExchangeFile(o, 'sale', s, 'documents.xml', iconv.encode(xml, 'windows-1251'), setup.fileLimit, report);
   report.statusesSent = report.orders.length;
 }

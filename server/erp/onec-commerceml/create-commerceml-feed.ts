@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { Router, type Request, type Response } from 'express';
 import iconv from 'iconv-lite';
 import type { AppContext } from '../../context.js';
-import type { ErpInboundFeed, InboundBatches, InboundEvent } from '../port.js';
+import type { ErpFile, ErpInboundFeed, InboundBatches, InboundEvent } from '../port.js';
 import { loginMatches, type ExchangeCredentials } from './exchange-credentials.js';
 import { ExchangeFileNameError, resolveExchangeFile } from './exchange-file-name.js';
 import { createImportRunner, type StepAnswer } from './exchange-import.js';
+import { createPictureStore } from './exchange-pictures.js';
 import { createSessionStore, type ExchangeType, type OpenedSession } from './exchange-sessions.js';
 import { receiveChunk, UploadError } from './exchange-upload.js';
 import { renderOrdersXml, type CmlExportOrder } from './render-orders-xml.js';
@@ -52,6 +53,8 @@ export interface CommerceMlFeedDeps {
 }
 
 export interface CommerceMlFeed extends ErpInboundFeed {
+  /** A picture 1C sent with the catalog, by its `import_files/…` key (see exchange-pictures.ts). */
+  productPicture(portalId: number, key: string, signal?: AbortSignal): Promise<ErpFile>;
   /** Waits for imports still running (graceful shutdown). */
   close(): Promise<void>;
   /** Removes idle sessions and their files. */
@@ -103,19 +106,22 @@ export function createCommerceMlFeed(deps: CommerceMlFeedDeps): CommerceMlFeed {
   const maxSessionBytes = deps.maxSessionBytes ?? 4 * 1024 ** 3;
   const maxSessionFiles = deps.maxSessionFiles ?? 50_000;
   const versions = deps.versions ?? DEFAULT_VERSIONS;
+  const stepMs = deps.importStepMs ?? 20_000;
   const store = createSessionStore({ storageDir: deps.storageDir, secretKey: ctx.config.app.secretKey, idleTtlMs: deps.sessionTtlMs ?? 2 * 3600_000 });
   const handlers = new Map<InboundEvent, Array<Handler<InboundEvent>>>();
   const deliver = async (portalId: number, event: InboundEvent, items: unknown[], fullSnapshot: boolean) => {
     for (const h of handlers.get(event) ?? []) await h(items as never, { portalId, fullSnapshot });
   };
+  const pictures = createPictureStore({ storageDir: deps.storageDir, logger });
   const runner = createImportRunner({
     store,
     instanceId: randomUUID(),
-    stepMs: deps.importStepMs ?? 20_000,
+    stepMs,
     batchSize: deps.batchSize ?? 1000,
     deliver,
     logger,
     zipLimits: { maxTotalBytes: maxSessionBytes, maxEntries: maxSessionFiles },
+    pictures,
   });
 
   async function checkauth(req: Request, res: Response, portalKey: string): Promise<void> {
@@ -244,6 +250,8 @@ export function createCommerceMlFeed(deps: CommerceMlFeedDeps): CommerceMlFeed {
         return answer(res, ['success']);
       case 'deactivate':
       case 'complete':
+        // Pictures sent after the last import would otherwise stay in the session until the sweep removes them.
+        if (type === 'catalog') await pictures.collect(s.state.portalId, join(s.dir, 'catalog'), Date.now() + stepMs);
         return answer(res, ['success']);
       default:
         break;
@@ -271,6 +279,7 @@ export function createCommerceMlFeed(deps: CommerceMlFeedDeps): CommerceMlFeed {
       list.push(handler as unknown as Handler<InboundEvent>);
       handlers.set(event, list);
     },
+    productPicture: (portalId, key, signal) => pictures.read(portalId, key, signal),
     close: () => runner.idle(),
     sweep: () => store.sweep(),
   };

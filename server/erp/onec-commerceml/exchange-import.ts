@@ -4,6 +4,7 @@ import type { Logger } from '../../lib/logger.js';
 import type { InboundEvent } from '../port.js';
 import { createCmlContext, type CmlContext } from './cml-mappers.js';
 import { resolveExchangeFile } from './exchange-file-name.js';
+import type { PictureStore } from './exchange-pictures.js';
 import type { OpenedSession, SessionStore } from './exchange-sessions.js';
 import { parseCommerceMl, type CmlParseSummary } from './parse-commerceml.js';
 import { EmptyPayloadError, XmlDataError, XmlEncodingError, XmlSyntaxError } from './xml-stream.js';
@@ -27,6 +28,8 @@ export interface ImportRunnerDeps {
   deliver: Deliver;
   logger: Logger;
   zipLimits: ZipLimits;
+  /** Where the catalog's pictures (import_files/…) go before the session directory is cleared. */
+  pictures?: PictureStore;
   heartbeatMs?: number;
 }
 
@@ -184,6 +187,12 @@ export function createImportRunner(deps: ImportRunnerDeps) {
     /** One `mode=import` call: starts or continues the file's import and answers within stepMs. */
     async step(session: OpenedSession, fileName: string): Promise<StepAnswer> {
       const files = await filesFor(session, 'catalog', fileName);
+      // Every import call (after the archive is unpacked) moves the pictures that arrived so far into the portal's
+      // store: 1C may send pictures after import.xml, and the session's files go away on init or the idle sweep.
+      if (deps.pictures) {
+        const { left } = await deps.pictures.collect(session.state.portalId, join(session.dir, 'catalog'), Date.now() + deps.stepMs);
+        if (left > 0) return { kind: 'progress', text: `Сохранение картинок товаров: осталось ${left}` };
+      }
       const key = `catalog:${resolveExchangeFile(join(session.dir, 'catalog'), fileName).relative}`;
       const jobKey = `${session.id}|${key}`;
       const state = (await deps.store.read(session.id)) ?? session.state;
