@@ -11,6 +11,7 @@ import type { ScheduleDefinition } from './jobs/index.js';
 import { requirePermission, scopeOf, sessionGuard } from './modules/access/index.js';
 import { CATALOG_SCHEDULES, catalogRoutes, installCatalogModule } from './modules/catalog/index.js';
 import { DEALER_SCHEDULES, registerDealerSync } from './modules/dealers/index.js';
+import { createMediaCache, mediaRoutes } from './modules/media/index.js';
 import { parseSmtpUrl } from './modules/notifications/index.js';
 import { ORDER_SCHEDULES, registerOrderRoutes, registerOrders } from './modules/orders/index.js';
 
@@ -39,6 +40,9 @@ function adminGuard(ctx: AppContext): RequestHandler[] {
  * `npm start`, production and the end-to-end tests all build the app here, so they run the same thing.
  * `publicUrl` is a function because in sandbox mode it is known only once the server listens.
  */
+/** How long a cached ERP picture or file is served before the ERP is asked again. */
+const MEDIA_TTL_MS = 24 * 3600_000;
+
 export function composeApp(ctx: AppContext, opts: { publicUrl: () => string; extensions?: AppExtension[] }): ComposedApp {
   const installer = registerInstaller(ctx, { publicUrl: opts.publicUrl });
   registerDealerSync(ctx);
@@ -69,6 +73,7 @@ export function composeApp(ctx: AppContext, opts: { publicUrl: () => string; ext
     (a, c) => a.use(installRoutes(c, installer)),
     (a, c) => void a.use('/api', catalogRoutes(c)),
     (a, c) => registerOrderRoutes(a, c),
+    (a, c) => void a.use(mediaRoutes(c, { connectorFor: erpSync.connectorFor, feed, cache: createMediaCache({ dir: join(c.config.dataDir, 'media'), ttlMs: MEDIA_TTL_MS, logger: c.logger }) })),
     (a, c) => a.use(syncHealthRoutes(c, { guard: adminGuard(c) })),
     ...(feed ? [(a: Express) => void a.use(feed.router())] : []),
     ...(opts.extensions ?? []),

@@ -172,6 +172,9 @@ describe('dealer cabinet: catalog, search, cart, quick order, saved carts, on to
     await expect.poll(async () => (await prices())[0]! >= firstPageLast, { timeout: 10_000 }).toBe(true);
     await f.click('[data-testid="view-tiles"]');
     await f.waitForSelector('[data-testid="product-tile"]');
+    // The tiles show the pictures 1C keeps (fetched through the signed media links), not placeholders.
+    const loaded = () => f.locator('[data-testid="product-tile"] img').evaluateAll((imgs) => imgs.filter((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth === 200).length);
+    await expect.poll(loaded, { timeout: 20_000 }).toBeGreaterThan(3);
     await shot('shop-03-catalog-tiles');
     await f.click('[data-testid="view-table"]');
     await openFilters();

@@ -48,17 +48,19 @@ async function setErpStatus(externalId: string, status: string): Promise<void> {
   expect(res.status, await res.clone().text()).toBe(200);
 }
 
-/** The job the erp.order-states schedule enqueues every two minutes (its own payload), run now instead of waiting. */
-async function runScheduledOrderStateSync(tag: string): Promise<void> {
-  const schedule = SYNC_SCHEDULES.find((s) => s.name === 'erp.order-states')!;
+/** The job an ERP sync schedule enqueues (its own payload), run now instead of waiting for its minute. */
+async function runScheduledSync(name: 'erp.order-states' | 'erp.documents', tag: string): Promise<void> {
+  const schedule = SYNC_SCHEDULES.find((s) => s.name === name)!;
   expect(schedule.kind).toBe(SYNC_JOB_KINDS.sync);
-  const { id } = await b.t.ctx.jobs.enqueue({ kind: schedule.kind, portalId: b.portalId, payload: schedule.payload((await b.t.ctx.portals.findById(b.portalId))!), dedupKey: `e2e-order-states-${tag}`, maxAttempts: 1 });
+  const { id } = await b.t.ctx.jobs.enqueue({ kind: schedule.kind, portalId: b.portalId, payload: schedule.payload((await b.t.ctx.portals.findById(b.portalId))!), dedupKey: `e2e-${name}-${tag}`, maxAttempts: 1 });
   await waitFor(async () => {
     const j = await b.t.ctx.jobs.get(id);
-    if (j?.status === 'dead') throw new Error(`the order-state sync failed: ${JSON.stringify(j)}`);
+    if (j?.status === 'dead') throw new Error(`the ${name} sync failed: ${JSON.stringify(j)}`);
     return j?.status === 'done';
-  }, 20_000, 'the scheduled order-state sync');
+  }, 20_000, `the scheduled ${name} sync`);
 }
+
+const runScheduledOrderStateSync = (tag: string) => runScheduledSync('erp.order-states', tag);
 
 const stageOf = async () => (await orders().get(b.portalId, order.id))!;
 
@@ -135,6 +137,7 @@ describe('ordering flow: dealer → robots → 1C → back to the dealer; anothe
     const item = await b.t.ctx.b24.forPortal(b.portalId).call<{ item: Record<string, unknown> }>('crm.item.get', { entityTypeId: b.installed.smartProcess('orders').entityTypeId, id: order.b24ItemId });
     expect(item.item.stageId).toBe(b.installed.smartProcess('orders').stage('shipped'));
 
+    await runScheduledSync('erp.documents', 'shipped');
     const frame = await openCabinet(dealerA().userIds[0]!, `#/order/${order.id}`);
     await frame.waitForSelector('[data-testid="stage-stepper"][data-stage="shipped"]');
     expect(await frame.locator('[data-testid="order-number"]').textContent()).toContain(order.number);
@@ -151,6 +154,17 @@ describe('ordering flow: dealer → robots → 1C → back to the dealer; anothe
     for (const step of ['Заказ создан', 'Согласован', 'Передаётся в ERP', 'Передан в ERP', 'Подтверждён', 'Товар зарезервирован', 'Отгружен']) expect(history).toContain(step);
     expect(history).not.toContain('Событие');
     expect(await frame.locator('[data-testid="stage-step"][data-key="sentToErp"]').textContent()).toContain('Передан в ERP');
+
+    // The shipment's documents (1C's sale and invoice, each with a PDF attached) came with the documents sync; the
+    // order page links each file at a signed address that opens the PDF.
+    await frame.waitForSelector('[data-testid="document-file"]', { timeout: 20_000 });
+    expect(await frame.locator('[data-testid="order-documents"] tbody tr').count()).toBeGreaterThanOrEqual(2);
+    const href = (await frame.locator('[data-testid="document-file"]').first().getAttribute('href'))!;
+    expect(href).toMatch(/^\/media\/documents\/\d+\/\d+\?e=\d+&s=/);
+    const file = await page.request.get(new URL(href, frame.url()).toString());
+    expect(file.status()).toBe(200);
+    expect(file.headers()['content-type']).toBe('application/pdf');
+    expect((await file.body()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
     await screenshot(page, 'ordering-flow-01-order-shipped');
 
     // NotifyDealer on each stage: the dealer user's notifications in the portal hold the shipment notice.

@@ -81,6 +81,8 @@ export function createErpSync(deps: ErpSyncDeps) {
   return {
     options,
     schedules: SYNC_SCHEDULES,
+    /** The portal's ERP connector (null for push feeds): for reads outside the sync, such as pictures and files. */
+    connectorFor: deps.connectorFor,
     runSync,
     enqueueSync,
 

@@ -4,6 +4,7 @@ import { RetryJobError, type ScheduleDefinition } from '../../jobs/index.js';
 import { tryReadInstalled } from '../../../installer/index.js';
 import { syncAllPricingRules, syncPricingRuleItem, readRuleProcessBinding, RULE_PROCESSES, type PriceQuote, type RuleSource } from '../pricing/index.js';
 import { onAppEvent } from '../portals/index.js';
+import { mediaLinksFor } from '../media/media-links.js';
 import { bumpChangeStamp, type ChangePart } from './catalog.repository.js';
 import { quoteSlot, visibleSlot } from './catalog.service.js';
 import { PortalCatalog, type PortalCatalogOptions } from './portal-catalog.js';
@@ -33,7 +34,9 @@ export async function catalogFor(ctx: AppContext, portalId: number): Promise<Por
   const r = registry(ctx);
   let catalog = r.get(portalId);
   if (!catalog) {
+    const links = mediaLinksFor(ctx.config.app.secretKey);
     catalog = new PortalCatalog(portalId, ctx.db, ctx.logger.child({ module: 'catalog' }), {
+      pictureLink: (portal, productId, n) => links.picture(portal, productId, n),
       ...configured.get(ctx),
       readSettings: async () => (await ctx.portals.findById(portalId))?.settings ?? {},
     });

@@ -102,7 +102,7 @@ export function listItem(catalog: PortalCatalog, pricing: DealerPricing, slot: n
     groupId: p.groupId,
     unit: { name: p.unit, code: extras.unitCode },
     packs: extras.packs,
-    picture: p.pictures[0] ?? null,
+    picture: catalog.pictureUrl(p.id, p.pictures, 0),
     onSale: p.onSale,
     price: priceOf(catalog, pricing, slot, date),
     stock: { available: formatThousandths(available), inStock: available > 0 },
@@ -220,7 +220,7 @@ export function productCard(catalog: PortalCatalog, pricing: DealerPricing, prod
   return {
     ...listItem(catalog, pricing, slot, date, index.availableIn(slot, options.scope)),
     properties: index.propertiesOf(slot),
-    pictures: p.pictures,
+    pictures: p.pictures.map((_key, n) => catalog.pictureUrl(p.id, p.pictures, n)).filter((u): u is string => u !== null),
     barcodes: p.barcodes,
     groupPath: index
       .groupPath(p.groupId)
@@ -262,7 +262,7 @@ export function suggest(catalog: PortalCatalog, pricing: DealerPricing, q: strin
       const slot = h.doc.payload!;
       const p = snapshot.index.products[slot]!;
       const available = snapshot.index.availableIn(slot);
-      return { kind: 'product', id: p.id, sku: p.sku, name: p.name, picture: p.pictures[0] ?? null, price: priceOf(catalog, pricing, slot, date), stock: { available: formatThousandths(available), inStock: available > 0 }, match: h.match };
+      return { kind: 'product', id: p.id, sku: p.sku, name: p.name, picture: catalog.pictureUrl(p.id, p.pictures, 0), price: priceOf(catalog, pricing, slot, date), stock: { available: formatThousandths(available), inStock: available > 0 }, match: h.match };
     }),
   };
 }

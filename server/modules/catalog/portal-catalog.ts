@@ -16,6 +16,8 @@ export interface PortalCatalogOptions {
   sortKeyBudgetBytes?: number;
   /** Portal settings (default price type, time zone), read again on every check. */
   readSettings?: () => Promise<Record<string, unknown>>;
+  /** The address a browser loads a product's n-th picture from (a signed media link); without it, none is shown. */
+  pictureLink?: (portalId: number, productId: number, n: number) => string;
 }
 
 let generations = 0;
@@ -78,6 +80,17 @@ export class PortalCatalog {
     this.checkIntervalMs = options.checkIntervalMs ?? 3_000;
     this.sortKeyBudget = options.sortKeyBudgetBytes ?? 96 * 1024 * 1024;
   }
+  /**
+   * The n-th picture of a product as an address the browser can load: the ERP's own URL when it gave one, otherwise
+   * the signed media link that fetches the file from the ERP; null when there is no such picture.
+   */
+  pictureUrl(productId: number, pictures: readonly string[], n: number): string | null {
+    const key = pictures[n];
+    if (!key) return null;
+    if (/^https?:\/\//i.test(key)) return key;
+    return this.options.pictureLink ? this.options.pictureLink(this.portalId, productId, n) : null;
+  }
+
 
   get snapshot(): CatalogSnapshot | null {
     return this.snapshotValue;

@@ -2,6 +2,7 @@ import type { AppContext } from '../../context.js';
 import { createOutboxRepository, type OutboxState } from '../../erp/sync/index.js';
 import { AppError } from '../../http/app-error.js';
 import { selectRows } from '../../jobs/sql.js';
+import { mediaLinksFor } from '../media/media-links.js';
 import { Dec } from '../../lib/decimal.js';
 import type { RequestScope } from '../access/index.js';
 import { catalogPortFor, createCartService, lineProblem, type CartActor, type CartView, type LineProblemCode } from '../carts/index.js';
@@ -22,6 +23,8 @@ export interface OrderDocument {
   currency: string;
   posted: boolean;
   hasFile: boolean;
+  /** A signed address of the document's file, valid for a few minutes; null when the ERP keeps no file. */
+  fileUrl: string | null;
 }
 
 export interface OrderPage {
@@ -72,7 +75,7 @@ export async function readOrderPage(ctx: AppContext, scope: RequestScope, id: nu
   const [lines, events, docs] = await Promise.all([
     orders.lines(order.id),
     orders.events(order.id),
-    selectRows<Record<string, unknown>>(ctx.db, 'SELECT kind, number, doc_date, amount, currency, posted, has_file FROM erp_documents WHERE portal_id = :portalId AND order_external_id = :ext ORDER BY doc_date', { portalId: order.portalId, ext: order.externalId }),
+    selectRows<Record<string, unknown>>(ctx.db, 'SELECT id, kind, number, doc_date, amount, currency, posted, has_file FROM erp_documents WHERE portal_id = :portalId AND order_external_id = :ext ORDER BY doc_date', { portalId: order.portalId, ext: order.externalId }),
   ]);
   const pending = lines.filter((l) => l.proposed);
   const proposedAmount = pending.length
@@ -84,7 +87,8 @@ export async function readOrderPage(ctx: AppContext, scope: RequestScope, id: nu
     totals: { lines: lines.length, amount: order.total, proposedAmount, currency: order.currency },
     pendingChanges: pending.length,
     timeline: timelineOf(events, langOf(scope)),
-    documents: docs.map((d) => ({ kind: String(d.kind), number: String(d.number), date: String(d.doc_date), amount: String(d.amount), currency: String(d.currency), posted: Boolean(Number(d.posted)), hasFile: Boolean(Number(d.has_file)) })),
+    documents: docs.map((d) => ({ kind: String(d.kind), number: String(d.number), date: String(d.doc_date), amount: String(d.amount), currency: String(d.currency), posted: Boolean(Number(d.posted)), hasFile: Boolean(Number(d.has_file)),
+      fileUrl: Number(d.has_file) ? mediaLinksFor(ctx.config.app.secretKey).document(order.portalId, Number(d.id)) : null })),
     creditCheck: order.creditCheck,
     comment: order.comment,
   };

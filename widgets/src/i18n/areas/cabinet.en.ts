@@ -148,6 +148,7 @@ export const cabinetEn: CabinetMessages = {
   'cab.order.change.add': 'Added by the manager',
   'cab.order.documents': 'Documents',
   'cab.order.noDocuments': 'No documents yet — they come once the order is invoiced',
+  'cab.order.docOpen': "Open the document's file",
   'cab.order.docKind': 'Document',
   'cab.order.history': 'History',
   'cab.order.byManager': 'by the manager on your behalf',

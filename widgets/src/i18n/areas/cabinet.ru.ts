@@ -147,6 +147,7 @@ export const cabinetRu = {
   'cab.order.change.add': 'Добавлено менеджером',
   'cab.order.documents': 'Документы',
   'cab.order.noDocuments': 'Документов пока нет — они появятся после выставления счёта',
+  'cab.order.docOpen': 'Открыть файл документа',
   'cab.order.docKind': 'Документ',
   'cab.order.history': 'История',
   'cab.order.byManager': 'менеджером от вашего имени',

@@ -75,6 +75,8 @@ export interface OrderDocument {
   currency: string;
   posted: boolean;
   hasFile: boolean;
+  /** Signed address of the file, valid for a while; null when the ERP keeps none. */
+  fileUrl: string | null;
 }
 
 export interface OrderPage {

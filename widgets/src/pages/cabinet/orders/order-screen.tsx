@@ -1,4 +1,5 @@
-import { Alert, AlertTitle, Box, Button, Dialog, DialogActions, DialogContent, DialogTitle, Paper, Table, TableBody, TableCell, TableHead, TableRow, TextField, Typography } from '@mui/material';
+import { Alert, AlertTitle, Box, Button, Dialog, DialogActions, DialogContent, DialogTitle, IconButton, Paper, Table, TableBody, TableCell, TableHead, TableRow, TextField, Tooltip, Typography } from '@mui/material';
+import FileDownloadOutlinedIcon from '@mui/icons-material/FileDownloadOutlined';
 import ArrowBackIcon from '@mui/icons-material/ArrowBack';
 import ReplayIcon from '@mui/icons-material/Replay';
 import { useState } from 'react';
@@ -191,6 +192,7 @@ function OrderBody({ page, reload }: { page: OrderPage; reload(): void }) {
                   <TableCell>{t('cab.orders.number')}</TableCell>
                   <TableCell>{t('cab.orders.date')}</TableCell>
                   <TableCell align="right">{t('lines.sum')}</TableCell>
+                  <TableCell padding="checkbox" />
                 </TableRow>
               </TableHead>
               <TableBody>
@@ -200,6 +202,15 @@ function OrderBody({ page, reload }: { page: OrderPage; reload(): void }) {
                     <TableCell>{d.number}</TableCell>
                     <TableCell>{date(d.date)}</TableCell>
                     <TableCell align="right">{money(d.amount, d.currency)}</TableCell>
+                    <TableCell padding="checkbox">
+                      {d.fileUrl && (
+                        <Tooltip title={t('cab.order.docOpen')}>
+                          <IconButton size="small" component="a" href={d.fileUrl} target="_blank" rel="noopener" aria-label={`${t('cab.order.docOpen')}: ${d.number}`} data-testid="document-file">
+                            <FileDownloadOutlinedIcon fontSize="small" />
+                          </IconButton>
+                        </Tooltip>
+                      )}
+                    </TableCell>
                   </TableRow>
                 ))}
               </TableBody>
