@@ -5,10 +5,8 @@
  */
 
 const BY_EXTENSION: Record<string, string> = {
-  pdf: 'application/pdf', png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp',
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  xml: 'application/xml', txt: 'text/plain', zip: 'application/zip',
 };
 
 const startsWith = (b: Uint8Array, sig: number[], at = 0) => b.length >= at + sig.length && sig.every((x, i) => b[at + i] === x);
@@ -29,14 +27,15 @@ export function extensionOf(fileName: string): string {
   return dot < 0 ? '' : fileName.slice(dot + 1).toLowerCase();
 }
 
-/** The type to serve a file as: the bytes' own, refined by the extension for zip containers, else a download. */
+/**
+ * The type to serve a file as: what its bytes prove (a zip refined to .docx/.xlsx by its name), else a plain
+ * download. A name alone never makes a file an image or a PDF: HTML named .jpg stays octet-stream.
+ */
 export function contentTypeOf(bytes: Uint8Array, fileName: string): string {
   const sniffed = sniffContentType(bytes);
   const byName = BY_EXTENSION[extensionOf(fileName)];
   if (sniffed === 'application/zip' && byName && /officedocument/.test(byName)) return byName;
-  if (sniffed) return sniffed;
-  // Text-like types are never guessed from a name alone: a browser would render them.
-  return byName && !/^(text|application\/xml)/.test(byName) && byName !== 'application/zip' ? byName : 'application/octet-stream';
+  return sniffed ?? 'application/octet-stream';
 }
 
 export const isImageType = (type: string) => /^image\/(png|jpeg|gif|webp)$/.test(type);

@@ -173,7 +173,7 @@ describe('dealer cabinet: catalog, search, cart, quick order, saved carts, on to
     await f.click('[data-testid="view-tiles"]');
     await f.waitForSelector('[data-testid="product-tile"]');
     // The tiles show the pictures 1C keeps (fetched through the signed media links), not placeholders.
-    const loaded = () => f.locator('[data-testid="product-tile"] img').evaluateAll((imgs) => imgs.filter((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth === 200).length);
+    const loaded = () => f.locator('[data-testid="product-tile"] img').evaluateAll((imgs) => imgs.filter((i) => (i as unknown as { complete: boolean; naturalWidth: number }).complete && (i as unknown as { naturalWidth: number }).naturalWidth === 200).length);
     await expect.poll(loaded, { timeout: 20_000 }).toBeGreaterThan(3);
     await shot('shop-03-catalog-tiles');
     await f.click('[data-testid="view-table"]');

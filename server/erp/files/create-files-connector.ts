@@ -2,8 +2,9 @@ import type { Logger } from '../../lib/logger.js';
 import { compareDecimals } from '../../lib/decimal.js';
 import {
   ErpError,
-  type Capabilities, type Cursor, type ErpConnector, type ErpOrderState, type Page, type SubmitOrder, type SubmitResult,
+  type Capabilities, type Cursor, type ErpConnector, type ErpFile, type ErpOrderState, type Page, type SubmitOrder, type SubmitResult,
 } from '../port.js';
+import { contentTypeOf } from '../file-type.js';
 import { createLocalDropFolder, DropFolderError, type DropFolder } from './drop-folder.js';
 import { entityOfFile, FILE_PATTERNS, type FileEntities, type FileEntity } from './file-entities.js';
 import { errorReport, readEntityFile } from './read-entity-file.js';
@@ -46,8 +47,8 @@ const CAPABILITIES: Capabilities = {
   finance: true,
   creditLimits: true,
   documents: true,
-  documentFiles: false,
-  productPictures: false,
+  documentFiles: true,
+  productPictures: true,
   createOrder: true,
   postOrder: false,
   claims: false,
@@ -200,6 +201,17 @@ export function createFilesConnector(deps: FilesConnectorDeps): FilesConnector {
     return orderFromOut(externalId);
   }
 
+  /** Document files in documents/, named by the document id (any extension): id → file name. */
+  async function documentFiles(): Promise<Map<string, string>> {
+    const names = (await folder.list('documents')).map((e) => e.name).sort();
+    return new Map(names.map((n) => [n.includes('.') ? n.slice(0, n.lastIndexOf('.')) : n, n]));
+  }
+
+  async function fileOf(area: 'pictures' | 'documents', name: string): Promise<ErpFile> {
+    const bytes = await folder.read(area, name);
+    return { bytes, fileName: name, contentType: contentTypeOf(bytes, name) };
+  }
+
   const connector: FilesConnector = {
     kind: 'files',
     capabilities: CAPABILITIES,
@@ -233,10 +245,26 @@ export function createFilesConnector(deps: FilesConnectorDeps): FilesConnector {
       const wanted = new Set(refs.map((r) => r.erpId));
       return (await list('finance')).filter((f) => wanted.has(f.customerRef.erpId));
     },
-    documents: (q, cursor) => {
+    async documents(q, cursor) {
       const from = q.from.slice(0, 10);
       const to = q.to.slice(0, 10);
-      return paged('documents', cursor, (d) => (!q.customerRef || d.customerRef.erpId === q.customerRef.erpId) && d.date.slice(0, 10) >= from && d.date.slice(0, 10) <= to);
+      const page = await paged('documents', cursor, (d) => (!q.customerRef || d.customerRef.erpId === q.customerRef.erpId) && d.date.slice(0, 10) >= from && d.date.slice(0, 10) <= to);
+      const files = await guard(documentFiles);
+      return { ...page, items: page.items.map((d) => ({ ...d, hasFile: files.has(fileSafe(d.ref.erpId)) })) };
+    },
+    async documentFile(ref) {
+      return guard(async () => {
+        const name = (await documentFiles()).get(fileSafe(ref.erpId));
+        if (!name) throw new ErpError('not-found', `drop folder: documents/ holds no file for document ${ref.code ?? ref.erpId}`);
+        return fileOf('documents', name);
+      });
+    },
+    async productPicture(key) {
+      if (!/^[^/\\\0]+$/.test(key) || key === '.' || key === '..') throw new ErpError('validation', `drop folder: "${key}" is not a picture file name`);
+      return guard(async () => {
+        if (!(await folder.exists('pictures', key))) throw new ErpError('not-found', `drop folder: pictures/${key} does not exist`);
+        return fileOf('pictures', key);
+      });
     },
     async orderStates(q, cursor) {
       return guard(async () => {

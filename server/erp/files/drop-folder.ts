@@ -8,8 +8,8 @@ import { join } from 'node:path';
  * through this small interface so a network share or another store can stand in; errors are classified here once.
  */
 
-export type DropArea = 'in' | 'processed' | 'failed' | 'out' | 'state';
-export const DROP_AREAS: readonly DropArea[] = ['in', 'processed', 'failed', 'out', 'state'];
+export type DropArea = 'in' | 'processed' | 'failed' | 'out' | 'state' | 'pictures' | 'documents';
+export const DROP_AREAS: readonly DropArea[] = ['in', 'processed', 'failed', 'out', 'state', 'pictures', 'documents'];
 
 export type DropFolderErrorCode = 'unavailable' | 'denied' | 'busy' | 'rejected' | 'io';
 

@@ -4,7 +4,8 @@ import iconv from 'iconv-lite';
 import Papa from 'papaparse';
 import type { ErpOrderStatus } from '../../../../server/erp/port.js';
 import { DropFolderError, type DropFolder } from '../../../../server/erp/files/drop-folder.js';
-import { TRANSPORT_FAULTS, type ErpFaults, type GeneratedCatalog } from '../../../../sandbox/erp/catalog/index.js';
+import { renderDocumentPdf, renderProductPicture, TRANSPORT_FAULTS, type ErpFaults, type GeneratedCatalog } from '../../../../sandbox/erp/catalog/index.js';
+import { fileSafe } from '../../../../server/erp/files/render-order-files.js';
 
 /**
  * The ERP side of a drop folder, for tests: writes the generated catalog as the files FORMAT.md describes, answers
@@ -64,6 +65,15 @@ export async function writeCatalogFiles(cat: GeneratedCatalog, dir: string): Pro
     id: d.ref, kind: d.kind, number: d.number, date: d.date, customer_id: d.customerRef, amount: d.amount, currency: d.currency, order_id: d.orderRef,
     order_external_id: d.orderExternalId ?? '', posted: '1',
   })), { delimiter: ';', encoding: 'utf-8-bom' });
+  // Pictures under the names products.csv gives; a PDF for two documents of three, named by the document id.
+  await mkdir(join(dir, 'pictures'), { recursive: true });
+  for (const p of cat.products()) {
+    for (const [k, name] of p.pictures.entries()) await writeFile(join(dir, 'pictures', name), renderProductPicture(p.sku, p.kind, k));
+  }
+  await mkdir(join(dir, 'documents'), { recursive: true });
+  for (const [i, d] of cat.documents.entries()) {
+    if (i % 3 !== 2) await writeFile(join(dir, 'documents', `${fileSafe(d.ref)}.pdf`), renderDocumentPdf([`Document ${d.number}`, `Amount ${d.amount}`]));
+  }
 }
 
 /** A drop folder that fails the way a network share does, driven by the shared fault controller. */
