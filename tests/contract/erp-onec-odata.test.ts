@@ -190,6 +190,13 @@ describe('1C OData adapter against the emulator: protocol details', () => {
     expect(one.data['Parent@navigationLinkUrl']).toBe(`Catalog_Номенклатура(guid'${p.ref}')/Parent`);
   });
 
+  it('when finance is read from a base in another time zone, then asOf is the instant of the reading, not the base’s wall clock', async () => {
+    const c = catalog.customers[0] as CatCustomer;
+    const [f] = await connect({ timeZone: 'Asia/Vladivostok' }).customerFinance([{ erpId: c.ref }]);
+    expect(f?.asOf).toMatch(/Z$/);
+    expect(Math.abs(Date.parse(f!.asOf) - Date.now())).toBeLessThan(10_000);
+  });
+
   it('when a picture is read, then its card comes from the attached-files catalog and its bytes from the file-data register as 1C sends them', async () => {
     const index = [...catalog.products()].find((x) => x.pictures.length > 0)?.index ?? 0;
     const p = catalog.product(index);

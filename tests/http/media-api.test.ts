@@ -103,12 +103,16 @@ describe('media: ERP pictures and document files at signed addresses', () => {
     }
   });
 
-  it('when a link is tampered with, borrowed for another product or expired, then it is refused with a reason', async () => {
+  it('when a link is tampered with, borrowed for another portal or a document, or expired, then it is refused with a reason', async () => {
     const { id } = await productWithPictures(2);
     const good = mediaLinksFor(t.ctx.config.app.secretKey).picture(portalId, id, 0);
     const tampered = good.replace(/s=([\w-])/, (_m, c: string) => `s=${c === 'A' ? 'B' : 'A'}`);
     expect((await request(app).get(tampered)).status).toBe(403);
-    expect((await request(app).get(good.replace(`/${id}/0?`, `/${id}/1?`))).status).toBe(403);
+    // A picture signature covers the portal's pictures, nothing else: not another portal's, not a document.
+    expect((await request(app).get(good.replace(`/${id}/0?`, `/${id}/1?`))).status).toBe(200);
+    const docQuery = mediaLinksFor(t.ctx.config.app.secretKey).document(portalId, 1).split('?')[1];
+    expect((await request(app).get(`${good.split('?')[0]}?${docQuery}`)).status).toBe(403);
+    expect((await request(app).get(`/media/documents/${portalId}/1?${good.split('?')[1]}`)).status).toBe(403);
     expect((await request(app).get(good.replace(`/${portalId}/`, `/${portalId + 1}/`))).status).toBe(403);
     expect((await request(app).get(good.split('?')[0]!)).status).toBe(403);
     const yesterday = createMediaLinks(t.ctx.config.app.secretKey, () => Date.now() - 2 * 86_400_000).picture(portalId, id, 0);

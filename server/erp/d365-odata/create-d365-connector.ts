@@ -219,8 +219,10 @@ export function createD365Connector(deps: D365ConnectorDeps): ErpConnector {
 
   async function customerFinance(refs: ErpRef[], signal?: AbortSignal): Promise<ErpCustomerFinance[]> {
     const accounts = refs.map(keyOf);
-    const asOf = localTimestamp(deps.now?.() ?? new Date(), deps.timeZone ?? 'Europe/Moscow');
-    const today = asOf.slice(0, 10);
+    // asOf is the instant of the reading (shown in each viewer's own zone); overdue days count in the company's calendar.
+    const at = deps.now?.() ?? new Date();
+    const asOf = at.toISOString();
+    const today = localTimestamp(at, deps.timeZone ?? 'Europe/Moscow').slice(0, 10);
     const [customers, open] = await Promise.all([
       byValues('CustomersV3', 'CustomerAccount', accounts, ['CustomerAccount', 'CreditLimit', 'CreditLimitIsMandatory', 'PaymentTerms', 'SalesCurrencyCode'], undefined, true, signal),
       byValues(openTransSet, 'AccountNum', accounts, ['AccountNum', 'Invoice', 'DueDate', 'OpenAmountMST'], undefined, true, signal),

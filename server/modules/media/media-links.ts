@@ -8,7 +8,9 @@ import { safeEqual } from '../../lib/crypto.js';
  * purpose of its own, so no other signature of the app can be replayed here.
  *
  * Picture links expire at the end of the next six-hour window: every page of the catalog within a window gets the
- * same address for a picture, so the browser's cache keeps working.
+ * same address for a picture, so the browser's cache keeps working. Their signature covers the portal's pictures as a
+ * whole, not one picture: a catalog page lists 50 of them per request at hundreds of requests a second, and pictures
+ * are no secret from someone who may browse that portal's catalog; documents are signed one by one.
  */
 
 const PURPOSE = 'dealerhub-media-v1';
@@ -24,33 +26,38 @@ export interface MediaLinks {
 
 export function createMediaLinks(secretKey: Buffer, now: () => number = Date.now): MediaLinks {
   const sign = (path: string, expires: number) => createHmac('sha256', secretKey).update(PURPOSE).update('\n').update(path).update('\n').update(String(expires)).digest('base64url');
+  const picturesScope = (portalId: number) => `/media/pictures/${portalId}/*`;
   const link = (path: string, expires: number) => `${path}?e=${expires}&s=${sign(path, expires)}`;
 
-  // One address per picture and window: hashing the same 50 addresses for every catalog page would be waste.
+  // One signature per portal and window: a picture's address is then a string join, cheap on every catalog page.
   let window = -1;
-  let cache = new Map<string, string>();
+  let byPortal = new Map<number, string>();
+  const pictureQuery = (portalId: number) => {
+    const current = Math.floor(now() / 1000 / PICTURE_WINDOW_S);
+    if (current !== window) {
+      window = current;
+      byPortal = new Map();
+    }
+    let query = byPortal.get(portalId);
+    if (!query) {
+      const expires = (current + 2) * PICTURE_WINDOW_S;
+      query = `?e=${expires}&s=${sign(picturesScope(portalId), expires)}`;
+      byPortal.set(portalId, query);
+    }
+    return query;
+  };
   return {
     picture(portalId, productId, n) {
-      const current = Math.floor(now() / 1000 / PICTURE_WINDOW_S);
-      if (current !== window) {
-        window = current;
-        cache = new Map();
-      }
-      const path = `/media/pictures/${portalId}/${productId}/${n}`;
-      let url = cache.get(path);
-      if (!url) {
-        url = link(path, (current + 2) * PICTURE_WINDOW_S);
-        if (cache.size > 500_000) cache.clear();
-        cache.set(path, url);
-      }
-      return url;
+      return `/media/pictures/${portalId}/${productId}/${n}${pictureQuery(portalId)}`;
     },
     document(portalId, documentId) {
       return link(`/media/documents/${portalId}/${documentId}`, Math.ceil(now() / 1000) + DOCUMENT_LINK_S);
     },
     verify(path, expires, signature) {
       if (!expires || !signature || !/^\d{1,12}$/.test(expires)) return 'invalid';
-      if (!safeEqual(signature, sign(path, Number(expires)))) return 'invalid';
+      const picture = /^\/media\/pictures\/(\d+)\/\d+\/\d+$/.exec(path);
+      const scope = picture ? picturesScope(Number(picture[1])) : path;
+      if (!safeEqual(signature, sign(scope, Number(expires)))) return 'invalid';
       return Number(expires) * 1000 < now() ? 'expired' : 'ok';
     },
   };

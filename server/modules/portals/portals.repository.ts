@@ -81,6 +81,19 @@ function toPortal(row: PortalRow): Portal {
 /** The only code that touches the portals table (STYLE.md §1). Secrets go in sealed and come out on request only. */
 export function createPortalsRepository(sequelize: Sequelize, secretKey: Buffer) {
   const Portal = portalModel(sequelize);
+  // Every write of a portal row through the model, counted for whoever keeps what it read (the session guard's short
+  // cache drops it the moment this process changes a portal). A write inside a transaction counts again at commit, so
+  // a read made between the write and the commit is not kept either.
+  let writes = 0;
+  const bump = (options?: { transaction?: Transaction | null }) => {
+    writes++;
+    options?.transaction?.afterCommit(() => void writes++);
+  };
+  Portal.addHook('afterCreate', (_row, options) => bump(options));
+  Portal.addHook('afterUpdate', (_row, options) => bump(options));
+  Portal.addHook('afterDestroy', (_row, options) => bump(options));
+  Portal.addHook('afterBulkUpdate', (options) => bump(options as { transaction?: Transaction | null }));
+  Portal.addHook('afterBulkDestroy', (options) => bump(options as { transaction?: Transaction | null }));
 
   async function rowByMemberId(memberId: string, transaction?: Transaction) {
     return Portal.findOne({ where: { member_id: memberId }, transaction });
@@ -91,6 +104,11 @@ export function createPortalsRepository(sequelize: Sequelize, secretKey: Buffer)
   }
 
   return {
+    /** How many portal writes this process has made (see `writes` above). */
+    writeCount(): number {
+      return writes;
+    },
+
     async findByMemberId(memberId: string): Promise<Portal | null> {
       const row = await rowByMemberId(memberId);
       return row ? toPortal(row.get({ plain: true })) : null;

@@ -135,7 +135,7 @@ function OrderBody({ page, reload }: { page: OrderPage; reload(): void }) {
           <Fact label={t('cab.order.erpNumber')} value={o.erp.number ?? t('cab.order.noErp')} testId="order-erp" />
           <Fact label={t('common.total')} value={money(o.total, o.currency)} strong />
         </Box>
-        <StageStepper order={o} timeline={page.timeline} />
+        <StageStepper order={o} timeline={page.timeline} documents={page.documents} />
         {page.comment && (
           <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
             {t('cab.checkout.comment')}: {page.comment}

@@ -2,19 +2,27 @@ import { Box, Typography } from '@mui/material';
 import CheckIcon from '@mui/icons-material/Check';
 import CloseIcon from '@mui/icons-material/Close';
 import { useI18n, type MessageKey } from '../../../i18n/i18n.js';
-import { PIPELINE, type OrderSummary, type TimelineEntry } from '../cabinet-types.js';
+import { PIPELINE, type OrderDocument, type OrderSummary, type TimelineEntry } from '../cabinet-types.js';
+
+/** Stages an ERP document proves even when the ERP's order status never said so (1C bills without a status change). */
+const STAGE_OF_DOCUMENT: Record<string, string> = { invoice: 'invoiced', payment: 'paid' };
 
 /**
  * The order's way through the pipeline (new … delivered) as a stepper: passed stages ticked with the date they were
  * reached (from the order's events), the current one marked; a cancelled order ends in a red step where it stopped.
  * A stage the order went past without entering (1C reported "shipped" with no payment yet) is shown as skipped, not
- * ticked: a dealer must not read "paid" where nobody said so.
+ * ticked: a dealer must not read "paid" where nobody said so — unless the ERP's documents say it (an invoice, a
+ * payment), and then the step is ticked with the document's date.
  */
-export function StageStepper({ order, timeline }: { order: OrderSummary; timeline: TimelineEntry[] }) {
+export function StageStepper({ order, timeline, documents = [] }: { order: OrderSummary; timeline: TimelineEntry[]; documents?: OrderDocument[] }) {
   const { t, dateTime } = useI18n();
   const reached = new Map<string, string>();
   for (const e of timeline) if (e.stage && !reached.has(e.stage.key)) reached.set(e.stage.key, e.at);
   if (!reached.has('new') && order.submittedAt) reached.set('new', order.submittedAt);
+  for (const d of documents) {
+    const stage = STAGE_OF_DOCUMENT[d.kind];
+    if (stage && !reached.has(stage)) reached.set(stage, d.date);
+  }
   const cancelled = order.stage.key === 'cancelled';
   const currentIndex = cancelled ? Math.max(...PIPELINE.map((k, i) => (reached.has(k) ? i : 0))) : PIPELINE.indexOf(order.stage.key as (typeof PIPELINE)[number]);
   const steps: Array<{ key: string; state: 'done' | 'current' | 'todo' | 'cancelled' | 'skipped'; at: string | null }> = PIPELINE.map((key, i) => ({
