@@ -66,6 +66,9 @@ describe.each(STORAGE_BACKENDS)('ERP sync against the 1C OData emulator on $name
     const order = summary.results.map((r) => r.entity);
     expect(order.indexOf('products')).toBeLessThan(order.indexOf('prices'));
     expect(order.indexOf('customers')).toBeLessThan(order.indexOf('finance'));
+    // Nothing runs beside the entity whose rows it makes stubs of (customers → price types, documents → customers).
+    expect(order.indexOf('priceTypes')).toBeLessThan(order.indexOf('customers'));
+    expect(order.indexOf('customers')).toBeLessThan(order.indexOf('documents'));
 
     const stored = new Map((await listStoredProducts(db, PORTAL)).map((p) => [p.erpId, p]));
     expect(stored.size).toBe(catalog.productCount);

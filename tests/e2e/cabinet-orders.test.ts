@@ -117,7 +117,7 @@ describe('dealer cabinet: home, checkout, orders, act as dealer', () => {
     // Notification settings: switching a kind off is stored for this dealer user.
     await frame.click('[data-testid="notification-settings"] input[data-kind="goods_arrived"]');
     await expect.poll(async () => (await t.ctx.dealers.findUser(portalId, dealerA().userIds[0]!))?.notificationSettings.goods_arrived, { timeout: 10_000 }).toBe(false);
-    expect(await frame.locator('[data-testid="notification-settings"] input[data-kind="goods_arrived"]').isChecked()).toBe(false);
+    await expect.poll(() => frame.locator('[data-testid="notification-settings"] input[data-kind="goods_arrived"]').isChecked(), { timeout: 10_000 }).toBe(false);
   });
 
   it('when a dealer fills in checkout over a cart, then the order is placed, it is in the orders list and its page shows the lines and the stage stepper', async () => {

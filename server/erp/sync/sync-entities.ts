@@ -10,7 +10,9 @@ export type SyncEntity = (typeof SYNC_ENTITIES)[number];
  */
 export const SYNC_STAGES = {
   catalog: [['groups', 'warehouses', 'priceTypes'], ['products'], ['prices', 'stock']],
-  all: [['groups', 'warehouses', 'priceTypes', 'customers'], ['products', 'documents'], ['prices', 'stock', 'finance', 'orderStates']],
+  // Customers name price types and documents name customers: an entity that makes stubs of another's rows runs after
+  // it, never beside it (customers beside price types deadlocked on MariaDB, both upserting the same price type rows).
+  all: [['groups', 'warehouses', 'priceTypes'], ['products', 'customers'], ['documents', 'prices', 'stock', 'finance', 'orderStates']],
 } as const satisfies Record<string, ReadonlyArray<readonly SyncEntity[]>>;
 export type SyncGroup = keyof typeof SYNC_STAGES;
 

@@ -14,11 +14,18 @@ export function NotificationSettingsSection() {
   const state = useApi<NotificationSettings>('/notifications/settings');
   const [saved, setSaved] = useState<NotificationSettings | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const save = async (patch: { kinds?: Record<string, boolean>; email?: boolean }) => {
+  // The switch moves at once (a switch that waits for the server feels broken); a refused save puts it back.
+  const save = async (current: NotificationSettings, patch: { kinds?: Record<string, boolean>; email?: boolean }) => {
     setError(null);
+    setSaved({
+      ...current,
+      kinds: current.kinds.map((k) => (patch.kinds && k.kind in patch.kinds ? { ...k, enabled: patch.kinds[k.kind]! } : k)),
+      email: patch.email === undefined ? current.email : { ...current.email, enabled: patch.email },
+    });
     try {
       setSaved((await api.put<NotificationSettings>('/notifications/settings', patch)).data);
     } catch (err) {
+      setSaved(current);
       setError((err as Error).message);
     }
   };
@@ -35,7 +42,7 @@ export function NotificationSettingsSection() {
                   sx={{ display: 'flex', m: 0, justifyContent: 'space-between' }}
                   labelPlacement="start"
                   label={<Typography variant="body2">{k.label}</Typography>}
-                  control={<Switch size="small" checked={k.enabled} onChange={(e) => void save({ kinds: { [k.kind]: e.target.checked } })} slotProps={{ input: { 'aria-label': k.label, 'data-kind': k.kind } as never }} />}
+                  control={<Switch size="small" checked={k.enabled} onChange={(e) => void save(s, { kinds: { [k.kind]: e.target.checked } })} slotProps={{ input: { 'aria-label': k.label, 'data-kind': k.kind } as never }} />}
                 />
               ))}
               <FormControlLabel
@@ -49,7 +56,7 @@ export function NotificationSettingsSection() {
                     </Typography>
                   </Box>
                 }
-                control={<Switch size="small" checked={s.email.enabled} disabled={!s.email.configured} onChange={(e) => void save({ email: e.target.checked })} />}
+                control={<Switch size="small" checked={s.email.enabled} disabled={!s.email.configured} onChange={(e) => void save(s, { email: e.target.checked })} />}
               />
               {error && (
                 <Alert severity="error" sx={{ mt: 1 }}>
