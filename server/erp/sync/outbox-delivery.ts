@@ -176,7 +176,8 @@ export async function deliverOutbox(deps: DeliveryDeps, outboxId: number, signal
       await repo.update(item.id, { state: 'created', erpRef, erpNumber, lastError: null, lastErrorKind: null }, deps.now());
     }
 
-    if (!connector.postOrder) return finish(deps, repo, item, 'created', erpRef, erpNumber, log, 'the ERP created the document but cannot post it through this connector');
+    // Capabilities decide, not the method's presence: D365 has a postOrder that only ever answers 'unsupported'.
+    if (!connector.postOrder || !connector.capabilities.postOrder) return finish(deps, repo, item, 'created', erpRef, erpNumber, log, 'the ERP created the document but cannot post it through this connector');
     const posted = await connector.postOrder({ erpId: erpRef, ...(erpNumber ? { code: erpNumber } : {}) }, signal);
     return finish(deps, repo, item, 'posted', posted.erpRef.erpId || erpRef, posted.number ?? erpNumber, log);
   } catch (err) {
