@@ -176,6 +176,17 @@ describe('dealer cabinet: catalog, search, cart, quick order, saved carts, on to
     const loaded = () => f.locator('[data-testid="product-tile"] img').evaluateAll((imgs) => imgs.filter((i) => (i as unknown as { complete: boolean; naturalWidth: number }).complete && (i as unknown as { naturalWidth: number }).naturalWidth === 200).length);
     await expect.poll(loaded, { timeout: 20_000 }).toBeGreaterThan(3);
     await shot('shop-03-catalog-tiles');
+    // The frame is thousands of pixels tall now: a card opened from the last tile opens next to it, not in the
+    // frame's middle far above (the portal page scrolls, not the frame).
+    const lastTile = f.locator('[data-testid="product-tile"]').last();
+    const tileTop = await lastTile.evaluate((el) => el.getBoundingClientRect().top);
+    expect(tileTop).toBeGreaterThan(2000);
+    await lastTile.locator('.MuiCardActionArea-root').click();
+    await f.waitForSelector('[data-testid="product-card"] [data-testid="card-sku"]');
+    const cardTop = await f.locator('[data-testid="product-card"] .MuiDialog-paper').evaluate((el) => el.getBoundingClientRect().top);
+    expect(Math.abs(cardTop - tileTop)).toBeLessThan(500);
+    await f.press('[data-testid="product-card"] .MuiDialog-paper', 'Escape');
+    await f.waitForSelector('[data-testid="product-card"]', { state: 'detached' });
     await f.click('[data-testid="view-table"]');
     await openFilters();
     await f.click('[data-testid="facets-reset"]');

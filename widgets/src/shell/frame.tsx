@@ -1,5 +1,6 @@
 import type { B24Frame } from '@bitrix24/b24jssdk';
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { anchorDialogsToClicks } from './dialog-anchor.js';
 
 /**
  * The official SDK frame (B24Frame) for portal UI actions: resize, title, navigation, chat. Outside a Bitrix24 frame
@@ -23,6 +24,7 @@ export function FrameProvider({ children, minHeight = 0 }: { children: ReactNode
   const [actions, setActions] = useState<FrameActions>(noop);
   useEffect(() => {
     if (!isInsideBitrix24Frame()) return;
+    const releaseDialogs = anchorDialogsToClicks();
     let observer: ResizeObserver | undefined;
     let cancelled = false;
     // The SDK loads beside the page, not before it: the widget shows its data while the frame handshake runs.
@@ -57,6 +59,7 @@ export function FrameProvider({ children, minHeight = 0 }: { children: ReactNode
     return () => {
       cancelled = true;
       observer?.disconnect();
+      releaseDialogs();
     };
   }, [minHeight]);
   return <FrameContext.Provider value={actions}>{children}</FrameContext.Provider>;

@@ -29,5 +29,13 @@ export const theme = createTheme({
     MuiTable: { defaultProps: { size: 'small' } },
     MuiPaper: { defaultProps: { elevation: 0 }, styleOverrides: { root: { border: '1px solid #e0e6ec' } } },
     MuiTableCell: { styleOverrides: { head: { color: '#828b95', fontWeight: 600, whiteSpace: 'nowrap' } } },
+    // In a tall frame dialogs open near the last click (shell/dialog-anchor.ts sets the variables), else centred.
+    MuiDialog: {
+      styleOverrides: {
+        container: { alignItems: 'var(--dh-dialog-align, center)' },
+        // The dialog never runs past the frame's end, whatever its top.
+        paper: { marginTop: 'var(--dh-dialog-top, 32px)', maxHeight: 'calc(100% - var(--dh-dialog-top, 32px) - 32px)' },
+      },
+    },
   },
 });
