@@ -48,7 +48,8 @@ describe('order refused by the ERP', () => {
     expect(item.item.stageId).toBe(b.h.sp.orders!.stages.agreed);
     expect(String(item.item[b.h.sp.orders!.fields.erpStatus!.restName])).toContain('Соглашение');
     expect(b.h.portal.store.timelineComments.all().some((c) => c.entityId === b24ItemId && c.comment.includes('Соглашение'))).toBe(true);
-    expect(b.h.portal.store.notifications.all().some((n) => n.toUserId === d.managerId && n.message.includes('Соглашение'))).toBe(true);
+    // The manager's notice goes out right after the order is marked rejected: wait for it, do not race it.
+    await waitFor(() => b.h.portal.store.notifications.all().some((n) => n.toUserId === d.managerId && n.message.includes('Соглашение')), 10_000, 'the manager told of the refusal');
     const page = await b.api(head).get(`/orders/${id}/details`);
     expect(page.body.order.erp).toMatchObject({ handoff: 'rejected' });
     expect(page.body.timeline.map((e: { kind: string }) => e.kind)).toContain('erp_rejected');
