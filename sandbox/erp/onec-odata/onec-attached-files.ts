@@ -26,18 +26,24 @@ export function buildAttachedFiles(state: OnecState, pictureRef: (productIndex: 
   // Picture ref → (product, number): built on first use by a file-data read, one pass over the catalog.
   let pictureIndex: Map<string, [number, number]> | null = null;
   const pictureOf = (ref: string) => {
-    if (!pictureIndex) {
-      pictureIndex = new Map();
-      for (let i = 0; i < cat.productCount; i++) {
-        const n = cat.product(i).pictures.length;
-        for (let k = 0; k < n; k++) pictureIndex.set(pictureRef(i, k), [i, k]);
-      }
-    }
+    pictureIndex ??= new Map(allPictures().map(([i, k]) => [pictureRef(i, k), [i, k]]));
     return pictureIndex.get(ref.toLowerCase());
   };
 
   const fileRefOf = (d: EmDocument) => makeGuid(cat.seed, `file:${d.ref}`, 0);
-  const withFiles = () => state.documents.filter((d) => d.posted || d.set === 'Document_СчетНаОплатуКлиенту');
+  // Documents with a file, found again only when the infobase changed (the register's rows read it once per row).
+  let filesAt = -1;
+  let filed: EmDocument[] = [];
+  const withFiles = () => {
+    if (filesAt !== state.version()) {
+      filed = state.documents.filter((d) => d.posted || d.set === 'Document_СчетНаОплатуКлиенту');
+      filesAt = state.version();
+    }
+    return filed;
+  };
+  // Every picture as (product, number), in catalog order: the register's picture records.
+  let pictureList: Array<[number, number]> | null = null;
+  const allPictures = () => (pictureList ??= Array.from({ length: cat.productCount }, (_, p) => cat.product(p).pictures.map((_x, k) => [p, k] as [number, number])).flat());
   const documentPdf = (d: EmDocument) => renderDocumentPdf([
     d.set === 'Document_РеализацияТоваровУслуг' ? `UPD No. ${d.number}` : `Invoice No. ${d.number}`,
     `Date: ${d.date.slice(0, 10)}`,
@@ -68,21 +74,14 @@ export function buildAttachedFiles(state: OnecState, pictureRef: (productIndex: 
   });
 
   /** The register's records, listable like any information register: document files first, then every picture. */
-  const picturesTotal = () => {
-    let n = 0;
-    for (let i = 0; i < cat.productCount; i++) n += cat.product(i).pictures.length;
-    return n;
-  };
-  let pictureRows: Array<[number, number]> | null = null;
   const fileDataRows: RowSource = {
     name: FILE_DATA_REGISTER,
-    size: () => withFiles().length + picturesTotal(),
+    size: () => withFiles().length + allPictures().length,
     row: (i) => {
       const docs = withFiles();
       const d = docs[i];
       if (d) return dataRow(fileRefOf(d), DOCUMENT_FILE_SETS[d.set], documentPdf(d));
-      pictureRows ??= Array.from({ length: cat.productCount }, (_, p) => cat.product(p).pictures.map((_x, k) => [p, k] as [number, number])).flat();
-      const [p, k] = pictureRows[i - docs.length] as [number, number];
+      const [p, k] = allPictures()[i - docs.length] as [number, number];
       const product = cat.product(p);
       return dataRow(pictureRef(p, k), PICTURES_SET, renderProductPicture(product.sku, product.kind, k));
     },

@@ -6,7 +6,7 @@ import {
   type Capabilities, type Cursor, type ErpConnector, type ErpCustomerFinance, type ErpDocument, type ErpOrderState, type ErpProduct, type ErpRef,
   type ErpStock, type ErpUnit, type Page, type SubmitOrder, type SubmitResult,
 } from '../port.js';
-import { localTimestamp } from '../onec-odata/local-time.js';
+import { readingTime } from '../onec-odata/local-time.js';
 import { mapLimit } from '../onec-odata/map-limit.js';
 import { createD365HttpClient } from './d365-http-client.js';
 import {
@@ -219,10 +219,7 @@ export function createD365Connector(deps: D365ConnectorDeps): ErpConnector {
 
   async function customerFinance(refs: ErpRef[], signal?: AbortSignal): Promise<ErpCustomerFinance[]> {
     const accounts = refs.map(keyOf);
-    // asOf is the instant of the reading (shown in each viewer's own zone); overdue days count in the company's calendar.
-    const at = deps.now?.() ?? new Date();
-    const asOf = at.toISOString();
-    const today = localTimestamp(at, deps.timeZone ?? 'Europe/Moscow').slice(0, 10);
+    const { asOf, today } = readingTime(deps.now?.() ?? new Date(), deps.timeZone ?? 'Europe/Moscow');
     const [customers, open] = await Promise.all([
       byValues('CustomersV3', 'CustomerAccount', accounts, ['CustomerAccount', 'CreditLimit', 'CreditLimitIsMandatory', 'PaymentTerms', 'SalesCurrencyCode'], undefined, true, signal),
       byValues(openTransSet, 'AccountNum', accounts, ['AccountNum', 'Invoice', 'DueDate', 'OpenAmountMST'], undefined, true, signal),

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomically } from '../../lib/atomic-file.js';
 
 /**
  * The folder shared with an ERP that has no API: `in/` (the ERP drops its exports), `processed/` and `failed/` (what
@@ -94,15 +95,8 @@ export function createLocalDropFolder(root: string): DropFolder {
     read: (area, name) => wrap(`read ${area}/${name}`, () => readFile(path(area, name))),
     write: (area, name, data) => wrap(`write ${area}/${name}`, async () => {
       await ensure();
-      const target = path(area, name);
-      const tmp = join(path(area), `.${safeName(name)}.${randomBytes(4).toString('hex')}.tmp`);
-      try {
-        await writeFile(tmp, data);
-        await rename(tmp, target);
-      } catch (err) {
-        await rm(tmp, { force: true });
-        throw err;
-      }
+      // A hidden temporary name: the ERP watching the folder must not take a half-written file.
+      await writeFileAtomically(path(area, name), data, join(path(area), `.${safeName(name)}.${randomBytes(4).toString('hex')}.tmp`));
     }),
     move: (from, name, to, newName) => wrap(`move ${from}/${name}`, async () => {
       await ensure();

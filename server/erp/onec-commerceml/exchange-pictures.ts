@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Logger } from '../../lib/logger.js';
 import { extensionOf, isImageType, sniffContentType } from '../file-type.js';
 import { ErpError, type ErpFile } from '../port.js';
 import { ExchangeFileNameError, resolveExchangeFile } from './exchange-file-name.js';
+import { replaceFileAtomically } from '../../lib/atomic-file.js';
 
 /**
  * Product pictures 1C sends with the catalog: files under `import_files/` (separate `mode=file` uploads or entries of
@@ -82,14 +82,7 @@ export function createPictureStore(options: PictureStoreOptions) {
       const target = resolveExchangeFile(portalDir(portalId), name).absolute;
       await mkdir(dirname(target), { recursive: true });
       // Copy, not rename: the session and the store may sit on different file systems (a shared volume).
-      const tmp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
-      try {
-        await copyFile(source, tmp);
-        await rename(tmp, target);
-      } catch (err) {
-        await rm(tmp, { force: true });
-        throw err;
-      }
+      await replaceFileAtomically(target, (tmp) => copyFile(source, tmp));
       return true;
     } catch (err) {
       logger.warn({ err, portalId, file: name }, 'CommerceML: picture not stored');

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { keyedHash, safeEqual } from '../../lib/crypto.js';
+import { writeFileAtomically } from '../../lib/atomic-file.js';
 
 /**
  * Exchange sessions of 1C's «обмен с сайтом». checkauth opens one and hands 1C a cookie; every later call of the
@@ -66,9 +67,7 @@ export function createSessionStore(options: SessionStoreOptions) {
 
   async function writeState(id: string, state: ExchangeSession): Promise<void> {
     const file = join(dirOf(id), 'session.json');
-    const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(tmp, JSON.stringify(state));
-    await rename(tmp, file);
+    await writeFileAtomically(file, JSON.stringify(state));
   }
 
   const expired = (s: ExchangeSession, now: number) => now - Date.parse(s.lastSeenAt) > options.idleTtlMs;

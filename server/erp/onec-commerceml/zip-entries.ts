@@ -1,10 +1,11 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import { resolveExchangeFile } from './exchange-file-name.js';
+import { replaceFileAtomically } from '../../lib/atomic-file.js';
 
 /**
  * Reading zip archives 1C sends when the site answers `zip=yes` (one archive with import.xml, offers.xml and the
@@ -78,14 +79,7 @@ export async function unzipToDir(zipPath: string, dir: string, limits: ZipLimits
       if (entry.isDirectory) return;
       const target = resolveExchangeFile(dir, entry.fileName);
       await mkdir(dirname(target.absolute), { recursive: true });
-      const tmp = `${target.absolute}.unzip-${process.pid}`;
-      try {
-        await pipeline(await open(), createWriteStream(tmp));
-        await rename(tmp, target.absolute);
-      } catch (err) {
-        await rm(tmp, { force: true });
-        throw err;
-      }
+      await replaceFileAtomically(target.absolute, async (tmp) => pipeline(await open(), createWriteStream(tmp)), `${target.absolute}.unzip-${process.pid}`);
       written.push(target.relative);
     },
     limits,

@@ -18,7 +18,7 @@ import {
 import { assertOnecProfile, parseOnecMetadata } from './onec-metadata-check.js';
 import { resolveOnecProfile, type OnecProfile, type OnecProfileName } from './onec-profile.js';
 import { VersionMap } from './version-map.js';
-import { localTimestamp, toBaseLocal } from './local-time.js';
+import { localTimestamp, readingTime, toBaseLocal } from './local-time.js';
 
 export { localTimestamp };
 
@@ -354,10 +354,7 @@ export function createOnecOdataConnector(deps: OnecOdataConnectorDeps): ErpConne
   async function financeFromLedger(ids: string[], signal?: AbortSignal): Promise<ErpCustomerFinance[]> {
     const f = p.finance;
     if (f.mode !== 'accounting') throw new ErpError('unsupported', 'not an accounting profile');
-    // asOf is the instant of the reading (shown in each viewer's own zone); overdue days count in the base's calendar.
-    const at = deps.now?.() ?? new Date();
-    const asOf = at.toISOString();
-    const today = localTimestamp(at, timeZone).slice(0, 10);
+    const { asOf, today } = readingTime(deps.now?.() ?? new Date(), timeZone);
     const accounts = await accountRefs(f.chart, f.accounts, signal);
     const [rows, contracts] = await Promise.all([
       byRefs(`${f.register}/Balance()`, f.customerDim, ids, { castTo: p.customers.mode === 'counterparties' ? p.customers.counterparties : 'Catalog_Контрагенты', filter: anyGuid('Account_Key', accounts) }, signal),
@@ -432,10 +429,7 @@ export function createOnecOdataConnector(deps: OnecOdataConnectorDeps): ErpConne
     const f = p.finance;
     const ids = refs.map((r) => r.erpId.toLowerCase());
     if (f.mode !== 'registers') return financeFromLedger(ids, signal);
-    // asOf is the instant of the reading (shown in each viewer's own zone); overdue days count in the base's calendar.
-    const at = deps.now?.() ?? new Date();
-    const asOf = at.toISOString();
-    const today = localTimestamp(at, timeZone).slice(0, 10);
+    const { asOf, today } = readingTime(deps.now?.() ?? new Date(), timeZone);
     const [keys, agreements] = await Promise.all([
       byRefs(f.keys, f.keyPartner, ids, { select: ['Ref_Key', f.keyPartner] }, signal),
       byRefs(p.agreements.set, p.agreements.customer, ids, { filter: 'DeletionMark eq false' }, signal),

@@ -12,3 +12,11 @@ export function localTimestamp(date: Date, timeZone: string): string {
 export function toBaseLocal(text: string, timeZone: string): string {
   return /(Z|[+-]\d{2}:?\d{2})$/.test(text.trim()) ? localTimestamp(new Date(text), timeZone) : text;
 }
+
+/**
+ * When a snapshot (debts, limits) was read: `asOf` is the instant, shown to each person in their own zone; `today` is
+ * the base's calendar day, which overdue days count in.
+ */
+export function readingTime(at: Date, timeZone: string): { asOf: string; today: string } {
+  return { asOf: at.toISOString(), today: localTimestamp(at, timeZone).slice(0, 10) };
+}

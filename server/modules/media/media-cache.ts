@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { isErpError, type ErpFile } from '../../erp/port.js';
+import { writeFileAtomically } from '../../lib/atomic-file.js';
 
 /**
  * ERP files kept on local disk (DATA_DIR/media/<portal>/<kind>/…): a catalog page shows dozens of pictures and the
@@ -60,12 +61,9 @@ export function createMediaCache(opts: MediaCacheOptions) {
     if (bytes.length > maxBytes) throw new FileTooLargeError(`the file is ${bytes.length} bytes, more than ${maxBytes}`);
     const entry: CachedFile = { contentType: file.contentType, fileName: file.fileName, bytes, fetchedAt: now() };
     await mkdir(join(path, '..'), { recursive: true });
-    // Bytes first, then the meta that makes them visible; each through a temporary name, so a reader never sees half.
-    const tmp = `${path}.${randomBytes(6).toString('hex')}`;
-    await writeFile(tmp, bytes);
-    await rename(tmp, path);
-    await writeFile(`${tmp}.json`, JSON.stringify({ contentType: entry.contentType, fileName: entry.fileName, fetchedAt: entry.fetchedAt } satisfies Meta));
-    await rename(`${tmp}.json`, `${path}.json`);
+    // Bytes first, then the meta that makes them visible; each replaced whole, so a reader never sees half.
+    await writeFileAtomically(path, bytes);
+    await writeFileAtomically(`${path}.json`, JSON.stringify({ contentType: entry.contentType, fileName: entry.fileName, fetchedAt: entry.fetchedAt } satisfies Meta));
     return entry;
   }
 
@@ -92,10 +90,6 @@ export function createMediaCache(opts: MediaCacheOptions) {
         inflight.set(path, pending);
       }
       return pending;
-    },
-    /** Whether a file is on disk (tests and diagnostics). */
-    async has(portalId: number, kind: 'picture' | 'document', key: string): Promise<boolean> {
-      return stat(pathOf(portalId, kind, key)).then(() => true, () => false);
     },
   };
 }
