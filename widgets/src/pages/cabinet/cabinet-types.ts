@@ -1,67 +1,16 @@
+import type { OrderLine, OrderStage, OrderSummary } from '../../api/order-types.js';
 import type { DealerSummary, DealerUser } from '../../api/types.js';
 
-/** Shapes of the cabinet's order and checkout answers (server: server/modules/orders/order-views.ts, checkout.ts, orders.service.ts). */
-export interface OrderStageView {
-  key: string;
-  name: string;
-  color: string;
-  semantics: 'P' | 'S' | 'F';
-}
-
-export interface OrderSummary {
-  id: number;
-  number: string;
-  b24ItemId: number | null;
-  status: 'submitting' | 'submitted' | 'failed';
-  stage: OrderStageView;
-  createdAt: string;
-  submittedAt: string | null;
-  stageChangedAt: string | null;
-  total: string;
-  currency: string;
-  companyId: number | null;
-  dealerItemId: number;
-  submittedBy: number;
-  source: string;
-  delivery: { method: string; label: string; address: string | null; desiredDate: string | null };
-  erp: { number: string | null; status: string | null; handoff: string | null; error: string | null };
-  changesPending: boolean;
-}
-
-export interface ProposedChange {
-  kind: 'change' | 'replace' | 'remove' | 'add';
-  productId?: number | null;
-  sku?: string | null;
-  name?: string;
-  unitName?: string;
-  baseQty?: string;
-  price?: string;
-  lineTotal?: string;
-  comment?: string | null;
-  at: string;
-}
-
-export interface OrderLine {
-  id: number;
-  lineNo: number;
-  productId: number | null;
-  sku: string | null;
-  name: string;
-  unitName: string | null;
-  qty: string;
-  unit: 'base' | 'pack';
-  baseQty: string;
-  basePrice: string;
-  price: string;
-  discountPercent: string;
-  lineTotal: string;
-  proposed: ProposedChange | null;
-}
+/**
+ * Shapes of the cabinet's order and checkout answers (server: server/modules/orders/order-views.ts, checkout.ts,
+ * orders.service.ts); the order summary and lines are the ones the CRM order tab reads too (api/order-types.ts).
+ */
+export type { OrderLine, OrderStage, OrderSummary, ProposedChange } from '../../api/order-types.js';
 
 export interface TimelineEntry {
   at: string;
   kind: string;
-  stage: OrderStageView | null;
+  stage: OrderStage | null;
   message: string | null;
   actorUserId: number | null;
   onBehalfOfUserId: number | null;

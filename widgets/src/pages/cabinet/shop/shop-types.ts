@@ -1,3 +1,7 @@
+import type { PriceStep } from '../../../api/order-types.js';
+
+export type { PriceStep };
+
 /**
  * Shapes of the catalog and cart API answers the shop screens read (server: modules/catalog/catalog.service.ts,
  * modules/carts/cart.service.ts, price-lines.ts, quick-order.ts). Money and quantities are decimal strings.
@@ -54,14 +58,6 @@ export interface GroupNode {
   productCount: number;
 }
 
-export interface PriceStep {
-  kind: 'base' | 'rule' | 'offer';
-  ref: string;
-  title: string;
-  how: string;
-  price: string;
-  conditions?: string;
-}
 
 export interface PriceQuote {
   productId: string | number;
